@@ -1,0 +1,170 @@
+# dmarcsuite - one non-recursive GNU Makefile.
+#
+# Targets: all (default), deps, check, check-asan, lint, fuzz, bench,
+# install, clean.  Objects go under $(BUILD)/; dependencies come from
+# -MMD -MP.  Modules are found by wildcard, so adding common/foo.c or
+# tests/unit/common/test_foo.c needs no edit here.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/dmarcsuite
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+
+CC       ?= cc
+BUILD    ?= build
+PKGS     := libxml-2.0 sqlite3 libcurl libpsl libidn2 zlib milter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SYS_LIBS := $(PKG_LIBS) -lspf2 -lresolv -lpthread
+
+WARN := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror \
+	-Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	-Wvla -Wundef -Wimplicit-fallthrough -Wnull-dereference -Wswitch-enum \
+	-Wconversion -Wno-sign-conversion
+IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null))
+ifeq ($(IS_CLANG),)
+WARN += -Wformat-overflow=2 -Wformat-truncation=2
+endif
+
+ifeq ($(SANITIZE),1)
+OPT   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDOPT := -fsanitize=address,undefined
+else
+OPT   := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDOPT := -pie -Wl,-z,relro,-z,now
+endif
+
+DEFS     := -DDMARC_VERSION='"$(VERSION)"' \
+	-DDMARC_SYSCONFDIR='"$(SYSCONFDIR)"' -DDMARC_DATADIR='"$(DATADIR)"'
+ALL_CFLAGS  = $(WARN) $(OPT) $(DEFS) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
+
+# ---------------------------------------------------------------- libraries
+# Program folders: every .c but the mains goes into an archive of its own
+# so that unit tests link the modules without main().
+MAINS := milter/main.c importer/main.c importer/expire_main.c \
+	reporter/main.c
+APPDIRS := milter importer reporter
+
+define app_lib
+$(1)_SRCS := $$(filter-out $$(MAINS),$$(wildcard $(1)/*.c))
+$(1)_OBJS := $$($(1)_SRCS:%.c=$$(BUILD)/%.o)
+$(1)_LIB  := $$(if $$($(1)_SRCS),$$(BUILD)/$(1)/lib$(1).a)
+ifneq ($$($(1)_SRCS),)
+$$(BUILD)/$(1)/lib$(1).a: $$($(1)_OBJS)
+endif
+endef
+$(foreach d,$(APPDIRS) history common,$(eval $(call app_lib,$(d))))
+
+# Link order: programs -> reporter parts -> history -> common -> system.
+ARCHIVES := $(milter_LIB) $(importer_LIB) $(reporter_LIB) $(history_LIB) \
+	$(common_LIB)
+
+$(BUILD)/%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
+
+# V=1 shows whole command lines.
+Q := $(if $(V),,@)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---------------------------------------------------------------- programs
+PROG_dmarc-milter  := milter/main.c
+PROG_dmarc-import  := importer/main.c
+PROG_dmarc-expire  := importer/expire_main.c
+PROG_dmarc-reports := reporter/main.c
+PROGNAMES := $(foreach p,dmarc-milter dmarc-import dmarc-expire dmarc-reports,\
+	$(if $(wildcard $(PROG_$(p))),$(p)))
+PROGRAMS  := $(PROGNAMES:%=$(BUILD)/%)
+
+define prog_rule
+$(BUILD)/$(1): $(BUILD)/$(PROG_$(1):.c=.o) $(ARCHIVES)
+	$$(if $$(Q),@echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $(ARCHIVES) $$(SYS_LIBS)
+endef
+$(foreach p,$(PROGNAMES),$(eval $(call prog_rule,$(p))))
+
+# ------------------------------------------------------------------- tests
+UNIT_SRCS  := $(wildcard tests/unit/*/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:%.c=$(BUILD)/%)
+TESTLIB_SRCS := $(wildcard tests/lib/*.c)
+TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
+TOOL_SRCS  := $(wildcard tests/tools/*.c)
+TOOL_BINS  := $(TOOL_SRCS:%.c=$(BUILD)/%)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $(ARCHIVES)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(ARCHIVES) \
+		$(SYS_LIBS) -lcmocka
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(ARCHIVES)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(ARCHIVES) $(SYS_LIBS)
+
+# --------------------------------------------------------------- top level
+.PHONY: all deps check check-asan lint fuzz bench install clean tests
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS)
+
+tests: all $(UNIT_BINS) $(TOOL_BINS)
+
+deps:
+	@tests/lib/deps.sh install
+
+check:
+	@tests/lib/deps.sh check || tests/lib/deps.sh install
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) tests/run.sh
+
+check-asan:
+	@tests/lib/deps.sh check || tests/lib/deps.sh install
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 tests
+	@BUILD=build-asan SANITIZE=1 tests/run.sh
+
+lint:
+	@tests/lib/lint.sh
+
+# libFuzzer targets: common/, history/ and the program libraries rebuilt
+# with clang under ASan and UBSan into build-fuzz/.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=1 \
+		CFLAGS="-fsanitize=fuzzer-no-link" $(ARCHIVES:$(BUILD)/%=build-fuzz/%)
+	@set -e; for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		echo "clang $$f -> build-fuzz/fuzz/$$n"; mkdir -p build-fuzz/fuzz; \
+		clang $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+			$(DEFS) -I. $(PKG_CFLAGS) -o build-fuzz/fuzz/$$n $$f \
+			$(ARCHIVES:$(BUILD)/%=build-fuzz/%) $(SYS_LIBS); \
+	done
+
+bench: all $(TOOL_BINS)
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/sql
+	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(SBINDIR))
+	$(if $(wildcard man/*.5),install -m 644 $(wildcard man/*.5) \
+		$(DESTDIR)$(MANDIR)/man5)
+	$(if $(wildcard man/*.8),install -m 644 $(wildcard man/*.8) \
+		$(DESTDIR)$(MANDIR)/man8)
+	$(if $(wildcard sql/*.sql),install -m 644 $(wildcard sql/*.sql) \
+		$(DESTDIR)$(DATADIR)/sql)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
