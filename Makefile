@@ -61,6 +61,17 @@ endif
 endef
 $(foreach d,$(APPDIRS) history common,$(eval $(call app_lib,$(d))))
 
+# sql/schema.sql and sql/NNN-*.sql compiled into libcommon.a as strings
+# (common/db_sql.h), so the tools need no schema file at run time.
+SQL_FILES := sql/schema.sql $(sort $(wildcard sql/[0-9][0-9][0-9]-*.sql))
+$(BUILD)/gen/db_sql.c: $(SQL_FILES) sql/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh sql/embed.sh $(SQL_FILES) >$@.tmp && mv $@.tmp $@
+$(BUILD)/gen/db_sql.o: $(BUILD)/gen/db_sql.c
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+$(common_LIB): $(BUILD)/gen/db_sql.o
+
 # Link order: programs -> reporter parts -> history -> common -> system.
 ARCHIVES := $(milter_LIB) $(importer_LIB) $(reporter_LIB) $(history_LIB) \
 	$(common_LIB)

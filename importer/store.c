@@ -1,0 +1,409 @@
+/*
+ * store - history records into the normalized tables of sql/schema.sql.
+ *
+ * Names (reporters, domains, addresses, policy requests) become row ids
+ * through a bounded cache in front of SELECT-then-INSERT statements; a
+ * message is inserted with ON CONFLICT (rec_hash) DO NOTHING, so the same
+ * record is never stored twice; its signatures, seals and override
+ * reasons follow only when the message row is new.  Domain names are
+ * lower-cased here (the history keeps them as received).  It does not
+ * manage transactions.
+ *
+ * STANDARDS: the history format (dmarc-history(5)); sql/README.
+ *
+ * Thread safety: one store per thread.
+ */
+#include "importer/store.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ascii.h"
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/xalloc.h"
+#include "importer/idcache.h"
+
+/* STORE_MAX_KEY - bytes of a policy request's cache key */
+#define STORE_MAX_KEY (HIST_MAX_RECORD + 256)
+
+/* kinds of named rows */
+enum store_kind {
+    K_REPORTER,
+    K_DOMAIN,
+    K_IPADDR,
+    K_COUNT /* not a kind */
+};
+
+/* the statements, in this order */
+enum store_stmt {
+    S_SEL_REPORTER,
+    S_SEL_DOMAIN,
+    S_SEL_IPADDR,
+    S_INS_REPORTER,
+    S_INS_DOMAIN,
+    S_INS_IPADDR,
+    S_SEL_REQUEST,
+    S_INS_REQUEST,
+    S_INS_MESSAGE,
+    S_INS_SIGNATURE,
+    S_INS_SEAL,
+    S_INS_OVERRIDE,
+    S_COUNT /* not a statement */
+};
+
+/* the SQL of each statement */
+static const char *const stmt_sql[S_COUNT] = {
+    [S_SEL_REPORTER] = "SELECT id FROM reporters WHERE name = ?1",
+    [S_SEL_DOMAIN] = "SELECT id FROM domains WHERE name = ?1",
+    [S_SEL_IPADDR] = "SELECT id FROM ipaddrs WHERE addr = ?1",
+    [S_INS_REPORTER] = "INSERT INTO reporters (name) VALUES (?1)",
+    [S_INS_DOMAIN] = "INSERT INTO domains (name) VALUES (?1)",
+    [S_INS_IPADDR] = "INSERT INTO ipaddrs (addr) VALUES (?1)",
+    [S_SEL_REQUEST] =
+        "SELECT id FROM requests WHERE domain_id = ?1 AND rua = ?2 AND "
+        "pct = ?3 AND adkim = ?4 AND aspf = ?5 AND p = ?6 AND sp = ?7 AND "
+        "fo = ?8 AND np = ?9 AND psd = ?10 AND t = ?11",
+    [S_INS_REQUEST] =
+        "INSERT INTO requests (domain_id, rua, pct, adkim, aspf, p, sp, fo, "
+        "np, psd, t) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_INS_MESSAGE] =
+        "INSERT INTO messages (rec_hash, received, jobid, reporter_id, "
+        "ip_id, from_id, env_id, pdomain_id, request_id, spf, spf_scope, "
+        "spf_domain_id, policy, action, align_dkim, align_spf, arc, "
+        "arc_policy, sigcount, discovery, hist_version) VALUES (?1, ?2, ?3, "
+        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+        "?18, ?19, ?20, ?21) ON CONFLICT (rec_hash) DO NOTHING",
+    [S_INS_SIGNATURE] = "INSERT INTO signatures (message_id, seq, "
+                        "domain_id, selector, result) VALUES (?1, ?2, ?3, "
+                        "?4, ?5)",
+    [S_INS_SEAL] = "INSERT INTO arcseals (message_id, seq, instance, domain, "
+                   "selector, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_INS_OVERRIDE] = "INSERT INTO overrides (message_id, seq, type, "
+                       "comment) VALUES (?1, ?2, ?3, ?4)",
+};
+
+struct store {
+    sqlite3 *db;                    /* borrowed handle */
+    sqlite3_stmt *st[S_COUNT];      /* prepared statements */
+    struct idcache *cache[K_COUNT]; /* name -> id per kind */
+    struct idcache *requests;       /* request key -> id */
+    struct buf lower;               /* a lower-cased domain */
+    struct buf key;                 /* a request's cache key */
+    struct buf rua;                 /* rua URIs joined with ',' */
+};
+
+struct store *
+store_new(sqlite3 *db)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+
+    s->db = db;
+    for (size_t i = 0; i < S_COUNT; i++) {
+        s->st[i] = db_prepare(db, stmt_sql[i]);
+        if (s->st[i] == NULL) {
+            store_free(s);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < K_COUNT; i++)
+        s->cache[i] = idcache_new();
+    s->requests = idcache_new();
+    buf_init(&s->lower, HIST_MAX_LINE);
+    buf_init(&s->key, STORE_MAX_KEY);
+    buf_init(&s->rua, HIST_MAX_RECORD);
+    return s;
+}
+
+void
+store_free(struct store *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    for (size_t i = 0; i < K_COUNT; i++)
+        idcache_free(s->cache[i]);
+    idcache_free(s->requests);
+    buf_free(&s->lower);
+    buf_free(&s->key);
+    buf_free(&s->rua);
+    free(s);
+}
+
+void
+store_forget(struct store *s)
+{
+    for (size_t i = 0; i < K_COUNT; i++)
+        idcache_clear(s->cache[i]);
+    idcache_clear(s->requests);
+}
+
+/* db_fail - log the database error of the last call; returns -1 */
+static int
+db_fail(struct store *s, const char *what)
+{
+    log_err("database %s: %s: %s", sqlite3_db_filename(s->db, "main"), what,
+            sqlite3_errmsg(s->db));
+    return -1;
+}
+
+/* bind_text - bind a slice (SQLITE_STATIC: it outlives the step) */
+static void
+bind_text(sqlite3_stmt *st, int i, struct str v)
+{
+    (void)sqlite3_bind_text(st, i, v.p ? v.p : "", (int)v.len,
+                            SQLITE_STATIC); /* index and size are ours */
+}
+
+/* step_done - run a statement that returns no row, then reset it */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, what);
+    return 0;
+}
+
+/* step_id - run a SELECT id: 1 and *id, 0 for no row, -1 on error */
+static int
+step_id(struct store *s, sqlite3_stmt *st, int64_t *id)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(s, "lookup");
+    return rc == SQLITE_ROW;
+}
+
+/* name_id - the row id of a reporter, domain or address, created when
+ * new */
+static int
+name_id(struct store *s, enum store_kind k, struct str name, int64_t *id)
+{
+    sqlite3_stmt *sel = s->st[S_SEL_REPORTER + k];
+    sqlite3_stmt *ins = s->st[S_INS_REPORTER + k];
+    int rc;
+
+    if (idcache_get(s->cache[k], name, id))
+        return 0;
+    bind_text(sel, 1, name);
+    rc = step_id(s, sel, id);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        bind_text(ins, 1, name);
+        if (step_done(s, ins, "insert name") < 0)
+            return -1;
+        *id = sqlite3_last_insert_rowid(s->db);
+    }
+    idcache_put(s->cache[k], name, *id);
+    return 0;
+}
+
+/* domain_id - the id of a domain, lower-cased first */
+static int
+domain_id(struct store *s, struct str name, int64_t *id)
+{
+    buf_reset(&s->lower);
+    if (buf_append_slice(&s->lower, name) < 0)
+        return -1; /* the reader bounds lines, so this cannot happen */
+    ascii_lower_mem(s->lower.data, s->lower.len);
+    return name_id(s, K_DOMAIN, buf_slice(&s->lower), id);
+}
+
+/* request_key - the rua list and the cache key of r's policy request */
+static int
+request_key(struct store *s, const struct hist_rec *r, int64_t pdomain)
+{
+    buf_reset(&s->rua);
+    buf_reset(&s->key);
+    for (size_t i = 0; i < r->rua_count; i++) {
+        if ((i && buf_putc(&s->rua, ',') < 0) ||
+            buf_append_slice(&s->rua, r->rua[i]) < 0)
+            return -1;
+    }
+    return buf_printf(&s->key, "%" PRId64 " %d %d %d %d %d %d %d %d %d %s",
+                      pdomain, r->pct, r->adkim, r->aspf, r->p, r->sp, r->fo,
+                      (int)r->np, (int)r->psd, (int)r->t, buf_cstr(&s->rua));
+}
+
+/* request_id - the id of the policy request r was evaluated against */
+static int
+request_id(struct store *s, const struct hist_rec *r, int64_t pdomain,
+           int64_t *id)
+{
+    const int vals[] = { r->pct, r->adkim,   r->aspf,     r->p,     r->sp,
+                         r->fo,  (int)r->np, (int)r->psd, (int)r->t };
+    int rc;
+
+    if (request_key(s, r, pdomain) < 0)
+        return -1;
+    if (idcache_get(s->requests, buf_slice(&s->key), id))
+        return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_stmt *st = s->st[pass ? S_INS_REQUEST : S_SEL_REQUEST];
+
+        sqlite3_bind_int64(st, 1, pdomain);
+        bind_text(st, 2, buf_slice(&s->rua));
+        for (int i = 0; i < 9; i++)
+            sqlite3_bind_int(st, i + 3, vals[i]);
+        if (pass == 0) {
+            rc = step_id(s, st, id);
+            if (rc < 0)
+                return -1;
+            if (rc == 1)
+                break;
+        } else {
+            if (step_done(s, st, "insert request") < 0)
+                return -1;
+            *id = sqlite3_last_insert_rowid(s->db);
+        }
+    }
+    idcache_put(s->requests, buf_slice(&s->key), *id);
+    return 0;
+}
+
+/* the ids a message row refers to */
+struct msg_ids {
+    int64_t reporter; /* reporters.id */
+    int64_t ip;       /* ipaddrs.id */
+    int64_t from;     /* domains.id of From */
+    int64_t env;      /* domains.id of MAIL FROM, 0 for the null sender */
+    int64_t pdomain;  /* domains.id of the policy domain */
+    int64_t request;  /* requests.id */
+    int64_t spf_dom;  /* domains.id of the SPF domain, 0 when unknown */
+};
+
+/* resolve - every id of r */
+static int
+resolve(struct store *s, const struct hist_rec *r, struct msg_ids *ids)
+{
+    memset(ids, 0, sizeof(*ids));
+    if (name_id(s, K_REPORTER, r->reporter, &ids->reporter) < 0 ||
+        name_id(s, K_IPADDR, r->ipaddr, &ids->ip) < 0 ||
+        domain_id(s, r->from, &ids->from) < 0 ||
+        (r->mfrom.len && domain_id(s, r->mfrom, &ids->env) < 0) ||
+        domain_id(s, r->pdomain, &ids->pdomain) < 0 ||
+        (r->spf_domain.len && domain_id(s, r->spf_domain, &ids->spf_dom) < 0))
+        return -1;
+    return request_id(s, r, ids->pdomain, &ids->request);
+}
+
+/* bind_id - an id, or NULL for 0 */
+static void
+bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(st, i, id);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* insert_message - the messages row: 1 new, 0 already there, -1 error */
+static int
+insert_message(struct store *s, const struct hist_rec *r,
+               const unsigned char *hash, const struct msg_ids *ids)
+{
+    sqlite3_stmt *st = s->st[S_INS_MESSAGE];
+    const int codes[] = { r->spf,
+                          r->spf_scope,
+                          0,
+                          r->policy,
+                          r->action,
+                          r->align_dkim,
+                          r->align_spf,
+                          r->arc,
+                          r->arc_policy,
+                          (int)r->dkim_count,
+                          (int)r->discovery,
+                          r->ext_version };
+
+    sqlite3_bind_blob(st, 1, hash, RECHASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, r->received);
+    bind_text(st, 3, r->job);
+    sqlite3_bind_int64(st, 4, ids->reporter);
+    sqlite3_bind_int64(st, 5, ids->ip);
+    sqlite3_bind_int64(st, 6, ids->from);
+    bind_id(st, 7, ids->env);
+    sqlite3_bind_int64(st, 8, ids->pdomain);
+    sqlite3_bind_int64(st, 9, ids->request);
+    for (int i = 0; i < 12; i++)
+        sqlite3_bind_int(st, 10 + i, codes[i]);
+    bind_id(st, 12, ids->spf_dom);
+    if (step_done(s, st, "insert message") < 0)
+        return -1;
+    return sqlite3_changes(s->db) > 0;
+}
+
+/* insert_children - signatures, seals and overrides of message id */
+static int
+insert_children(struct store *s, const struct hist_rec *r, int64_t id)
+{
+    for (size_t i = 0; i < r->dkim_count; i++) {
+        sqlite3_stmt *st = s->st[S_INS_SIGNATURE];
+        int64_t dom;
+
+        if (domain_id(s, r->dkim[i].domain, &dom) < 0)
+            return -1;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        sqlite3_bind_int64(st, 3, dom);
+        if (r->dkim[i].selector.len)
+            bind_text(st, 4, r->dkim[i].selector);
+        else
+            sqlite3_bind_null(st, 4);
+        sqlite3_bind_int(st, 5, r->dkim[i].result);
+        if (step_done(s, st, "insert signature") < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->seal_count; i++) {
+        sqlite3_stmt *st = s->st[S_INS_SEAL];
+
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        sqlite3_bind_int64(st, 3, r->seals[i].instance);
+        bind_text(st, 4, r->seals[i].domain);
+        bind_text(st, 5, r->seals[i].selector);
+        bind_text(st, 6, r->seals[i].ip);
+        if (step_done(s, st, "insert seal") < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->override_count; i++) {
+        sqlite3_stmt *st = s->st[S_INS_OVERRIDE];
+
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        bind_text(st, 3, str_cstr(hist_override_name(r->overrides[i].type)));
+        bind_text(st, 4, r->overrides[i].comment);
+        if (step_done(s, st, "insert override") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+store_record(struct store *s, const struct hist_rec *r,
+             const unsigned char hash[RECHASH_LEN], bool *is_new)
+{
+    struct msg_ids ids;
+    int rc;
+
+    *is_new = false;
+    if (resolve(s, r, &ids) < 0)
+        return -1;
+    rc = insert_message(s, r, hash, &ids);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        return 0;
+    *is_new = true;
+    return insert_children(s, r, sqlite3_last_insert_rowid(s->db));
+}
