@@ -17,6 +17,10 @@
 
 #include "common/db_sql.h"
 
+/* DB_CACHE_KIB - page cache per connection (a fixed bound: imports of any
+ * size keep their indexes' hot pages in memory) */
+#define DB_CACHE_KIB "65536"
+
 int
 db_schema_version(void)
 {
@@ -164,6 +168,7 @@ db_open(const char *path)
     sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
     if (db_exec(db, "PRAGMA journal_mode = WAL") < 0 ||
         db_exec(db, "PRAGMA synchronous = NORMAL") < 0 ||
+        db_exec(db, "PRAGMA cache_size = -" DB_CACHE_KIB) < 0 ||
         db_exec(db, "PRAGMA foreign_keys = ON") < 0 || migrate(db, path) < 0) {
         sqlite3_close(db);
         return NULL;

@@ -14,38 +14,50 @@
 
 #include <string.h>
 
+/* a key name and its length */
+struct field_name {
+    const char *name; /* as written */
+    size_t len;       /* strlen(name) */
+};
+
+/* FN - a table row for a literal name */
+#define FN(s)              \
+    {                      \
+        (s), sizeof(s) - 1 \
+    }
+
 /* key names, indexed by enum hist_field */
-static const char *const field_names[HIST_F_COUNT] = {
-    [HIST_F_JOB] = "job",
-    [HIST_F_REPORTER] = "reporter",
-    [HIST_F_RECEIVED] = "received",
-    [HIST_F_IPADDR] = "ipaddr",
-    [HIST_F_FROM] = "from",
-    [HIST_F_MFROM] = "mfrom",
-    [HIST_F_DKIM] = "dkim",
-    [HIST_F_SPF] = "spf",
-    [HIST_F_PDOMAIN] = "pdomain",
-    [HIST_F_POLICY] = "policy",
-    [HIST_F_RUA] = "rua",
-    [HIST_F_PCT] = "pct",
-    [HIST_F_ADKIM] = "adkim",
-    [HIST_F_ASPF] = "aspf",
-    [HIST_F_P] = "p",
-    [HIST_F_SP] = "sp",
-    [HIST_F_ALIGN_DKIM] = "align_dkim",
-    [HIST_F_ALIGN_SPF] = "align_spf",
-    [HIST_F_ARC] = "arc",
-    [HIST_F_ARC_POLICY] = "arc_policy",
-    [HIST_F_HIST_VERSION] = "hist_version",
-    [HIST_F_SPF_SCOPE] = "spf_scope",
-    [HIST_F_SPF_DOMAIN] = "spf_domain",
-    [HIST_F_FO] = "fo",
-    [HIST_F_NP] = "np",
-    [HIST_F_PSD] = "psd",
-    [HIST_F_T] = "t",
-    [HIST_F_DISCOVERY] = "discovery",
-    [HIST_F_OVERRIDE] = "override",
-    [HIST_F_ACTION] = "action",
+static const struct field_name field_names[HIST_F_COUNT] = {
+    [HIST_F_JOB] = FN("job"),
+    [HIST_F_REPORTER] = FN("reporter"),
+    [HIST_F_RECEIVED] = FN("received"),
+    [HIST_F_IPADDR] = FN("ipaddr"),
+    [HIST_F_FROM] = FN("from"),
+    [HIST_F_MFROM] = FN("mfrom"),
+    [HIST_F_DKIM] = FN("dkim"),
+    [HIST_F_SPF] = FN("spf"),
+    [HIST_F_PDOMAIN] = FN("pdomain"),
+    [HIST_F_POLICY] = FN("policy"),
+    [HIST_F_RUA] = FN("rua"),
+    [HIST_F_PCT] = FN("pct"),
+    [HIST_F_ADKIM] = FN("adkim"),
+    [HIST_F_ASPF] = FN("aspf"),
+    [HIST_F_P] = FN("p"),
+    [HIST_F_SP] = FN("sp"),
+    [HIST_F_ALIGN_DKIM] = FN("align_dkim"),
+    [HIST_F_ALIGN_SPF] = FN("align_spf"),
+    [HIST_F_ARC] = FN("arc"),
+    [HIST_F_ARC_POLICY] = FN("arc_policy"),
+    [HIST_F_HIST_VERSION] = FN("hist_version"),
+    [HIST_F_SPF_SCOPE] = FN("spf_scope"),
+    [HIST_F_SPF_DOMAIN] = FN("spf_domain"),
+    [HIST_F_FO] = FN("fo"),
+    [HIST_F_NP] = FN("np"),
+    [HIST_F_PSD] = FN("psd"),
+    [HIST_F_T] = FN("t"),
+    [HIST_F_DISCOVERY] = FN("discovery"),
+    [HIST_F_OVERRIDE] = FN("override"),
+    [HIST_F_ACTION] = FN("action"),
 };
 
 /* ARES names, indexed by code + 1 */
@@ -91,14 +103,18 @@ hist_field_name(enum hist_field f)
 {
     if ((int)f < 0 || f >= HIST_F_COUNT)
         return "?";
-    return field_names[f];
+    return field_names[f].name;
 }
 
 int
 hist_field_lookup(struct str name, enum hist_field *out)
 {
     for (size_t i = 0; i < HIST_F_COUNT; i++) {
-        if (str_eq(name, str_cstr(field_names[i]))) {
+        const struct field_name *k = &field_names[i];
+
+        /* length and first byte first: this runs for every line */
+        if (k->len == name.len && name.len > 0 && k->name[0] == name.p[0] &&
+            memcmp(k->name, name.p, name.len) == 0) {
             *out = (enum hist_field)i;
             return 0;
         }

@@ -530,7 +530,10 @@ line(struct pctx *c, struct str ln)
     if (ln.len == 0)
         return 0;
     for (size_t i = 0; i < ln.len; i++) {
-        if (ascii_is_ctl(ln.p[i]))
+        unsigned char b = (unsigned char)ln.p[i];
+
+        /* ascii_is_ctl(), written out: this loop sees every input byte */
+        if (b < 0x20 || b == 0x7f)
             return fail(c, "control character or binary data in line");
     }
     sc = scan_init(ln);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "importer/rechash.h"
 
 /* SLOTS - table size: twice IDCACHE_MAX, a power of two */
 #define SLOTS (2 * IDCACHE_MAX)
@@ -37,16 +38,15 @@ struct idcache {
     size_t arena_len;   /* arena bytes used */
 };
 
-/* key_hash - FNV-1a, never 0 */
+/* key_hash - 64 bits of the record hash (8 bytes per step), never 0 */
 static uint64_t
 key_hash(struct str k)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char out[RECHASH_LEN];
+    uint64_t h;
 
-    for (size_t i = 0; i < k.len; i++) {
-        h ^= (unsigned char)k.p[i];
-        h *= 0x100000001b3ULL;
-    }
+    rechash(k.p, k.len, out);
+    memcpy(&h, out, sizeof(h));
     return h ? h : 1;
 }
 

@@ -3,11 +3,10 @@
  *
  * Names (reporters, domains, addresses, policy requests) become row ids
  * through a bounded cache in front of SELECT-then-INSERT statements; a
- * message is inserted with ON CONFLICT (rec_hash) DO NOTHING, so the same
- * record is never stored twice; its signatures, seals and override
- * reasons follow only when the message row is new.  Domain names are
- * lower-cased here (the history keeps them as received).  It does not
- * manage transactions.
+ * message is inserted with ON CONFLICT (received, rec_hash) DO NOTHING, so the
+ * same record is never stored twice; its signatures, seals and override reasons
+ * follow only when the message row is new.  Domain names are lower-cased here
+ * (the history keeps them as received).  It does not manage transactions.
  *
  * STANDARDS: the history format (dmarc-history(5)); sql/README.
  *
@@ -15,7 +14,6 @@
  */
 #include "importer/store.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +72,7 @@ static const char *const stmt_sql[S_COUNT] = {
         "spf_domain_id, policy, action, align_dkim, align_spf, arc, "
         "arc_policy, sigcount, discovery, hist_version) VALUES (?1, ?2, ?3, "
         "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-        "?18, ?19, ?20, ?21) ON CONFLICT (rec_hash) DO NOTHING",
+        "?18, ?19, ?20, ?21) ON CONFLICT (received, rec_hash) DO NOTHING",
     [S_INS_SIGNATURE] = "INSERT INTO signatures (message_id, seq, "
                         "domain_id, selector, result) VALUES (?1, ?2, ?3, "
                         "?4, ?5)",
@@ -219,9 +217,11 @@ domain_id(struct store *s, struct str name, int64_t *id)
     return name_id(s, K_DOMAIN, buf_slice(&s->lower), id);
 }
 
-/* request_key - the rua list and the cache key of r's policy request */
+/* request_key - the rua list and the cache key of r's policy request:
+ * the numbers in binary, then the rua text */
 static int
-request_key(struct store *s, const struct hist_rec *r, int64_t pdomain)
+request_key(struct store *s, const struct hist_rec *r, int64_t pdomain,
+            const int *vals, size_t nvals)
 {
     buf_reset(&s->rua);
     buf_reset(&s->key);
@@ -230,9 +230,10 @@ request_key(struct store *s, const struct hist_rec *r, int64_t pdomain)
             buf_append_slice(&s->rua, r->rua[i]) < 0)
             return -1;
     }
-    return buf_printf(&s->key, "%" PRId64 " %d %d %d %d %d %d %d %d %d %s",
-                      pdomain, r->pct, r->adkim, r->aspf, r->p, r->sp, r->fo,
-                      (int)r->np, (int)r->psd, (int)r->t, buf_cstr(&s->rua));
+    if (buf_append(&s->key, &pdomain, sizeof(pdomain)) < 0 ||
+        buf_append(&s->key, vals, nvals * sizeof(*vals)) < 0)
+        return -1;
+    return buf_append_slice(&s->key, buf_slice(&s->rua));
 }
 
 /* request_id - the id of the policy request r was evaluated against */
@@ -244,7 +245,7 @@ request_id(struct store *s, const struct hist_rec *r, int64_t pdomain,
                          r->fo,  (int)r->np, (int)r->psd, (int)r->t };
     int rc;
 
-    if (request_key(s, r, pdomain) < 0)
+    if (request_key(s, r, pdomain, vals, 9) < 0)
         return -1;
     if (idcache_get(s->requests, buf_slice(&s->key), id))
         return 0;
@@ -325,8 +326,13 @@ insert_message(struct store *s, const struct hist_rec *r,
                           (int)r->dkim_count,
                           (int)r->discovery,
                           r->ext_version };
+    int64_t h64;
 
-    sqlite3_bind_blob(st, 1, hash, RECHASH_LEN, SQLITE_STATIC);
+    /* 64 bits of the fingerprint: unique together with received (a
+     * collision needs the same second and the same 64-bit hash), and a
+     * small integer keeps the unique index compact */
+    memcpy(&h64, hash, sizeof(h64));
+    sqlite3_bind_int64(st, 1, h64);
     sqlite3_bind_int64(st, 2, r->received);
     bind_text(st, 3, r->job);
     sqlite3_bind_int64(st, 4, ids->reporter);

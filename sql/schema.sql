@@ -48,8 +48,8 @@ CREATE TABLE requests (
 -- one row per history record
 CREATE TABLE messages (
     id            INTEGER PRIMARY KEY,
-    rec_hash      BLOB NOT NULL UNIQUE,
     received      INTEGER NOT NULL,
+    rec_hash      INTEGER NOT NULL,
     jobid         TEXT NOT NULL,
     reporter_id   INTEGER NOT NULL REFERENCES reporters (id),
     ip_id         INTEGER NOT NULL REFERENCES ipaddrs (id),
@@ -68,12 +68,13 @@ CREATE TABLE messages (
     arc_policy    INTEGER NOT NULL,
     sigcount      INTEGER NOT NULL,
     discovery     INTEGER NOT NULL,
-    hist_version  INTEGER NOT NULL
+    hist_version  INTEGER NOT NULL,
+    -- the same record is never stored twice; received first, so inserts
+    -- land at the end of the index and it serves time-range scans too
+    UNIQUE (received, rec_hash)
 );
 -- the reporter: messages of one policy domain in one period
 CREATE INDEX messages_by_pdomain ON messages (pdomain_id, received);
--- dmarc-expire and periods across domains
-CREATE INDEX messages_by_received ON messages (received);
 
 -- one row per dkim line, in record order
 CREATE TABLE signatures (
