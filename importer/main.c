@@ -146,7 +146,6 @@ int
 main(int argc, char **argv)
 {
     struct opts o = { { NULL, NULL, NULL }, false, false, false, 0 };
-    const char *one[1] = { "-" };
     sqlite3 *db;
     int rc;
 
@@ -174,8 +173,9 @@ main(int argc, char **argv)
         rc = import_all(db, &o, (const char *const *)(argv + optind),
                         (size_t)(argc - optind));
     } else {
-        if (o.cfg.history != NULL)
-            one[0] = o.cfg.history; /* HistoryFile of the configuration */
+        /* HistoryFile of the configuration, else standard input */
+        const char *one[1] = { o.cfg.history ? o.cfg.history : "-" };
+
         rc = import_all(db, &o, one, 1);
     }
     db_close(db);

@@ -60,9 +60,9 @@ draw(const struct progbar *pb, uint64_t pos, uint64_t records, int64_t t)
 {
     double secs = (double)(t - pb->t0) / 1e9;
     double rate = secs > 0 ? (double)records / secs : 0;
-    char bar[PROGBAR_WIDTH + 1];
 
     if (pb->total > pb->start && pos >= pb->start) {
+        char bar[PROGBAR_WIDTH + 1];
         double frac =
             (double)(pos - pb->start) / (double)(pb->total - pb->start);
         double left = frac > 0 ? secs / frac - secs : 0;

@@ -332,7 +332,10 @@ one(struct gen *g, size_t i, struct buf *out)
     struct recbuf b;
     size_t mark = out->len;
     size_t kinds = g->long_lines ? BAD_COUNT : BAD_LONG;
-    size_t d = make_record(g, i, &r, &b);
+    size_t d;
+
+    memset(&b, 0, sizeof(b));
+    d = make_record(g, i, &r, &b);
 
     if (hist_format(&r, out) < 0)
         return -1;
