@@ -113,6 +113,7 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(ARCHIVES)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(ARCHIVES) $(SYS_LIBS)
 
 # --------------------------------------------------------------- top level
+.SECONDARY:
 .PHONY: all deps check check-asan lint fuzz bench install clean tests
 .DEFAULT_GOAL := all
 
