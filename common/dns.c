@@ -50,19 +50,19 @@
 #include "common/xalloc.h"
 
 struct dns_resolver {
-    struct dns_ns_list ns;    /* the Nameservers option, when has_ns */
-    bool has_ns;              /* false: servers of /etc/resolv.conf */
-    int retrans;              /* glibc retrans: seconds, first server */
-    int retry;                /* glibc retry: rounds over the servers */
-    struct dns_cache *cache;  /* NULL when cache_max is 0 */
-    dns_clock_fn *clock;      /* NULL: CLOCK_MONOTONIC */
-    pthread_key_t key;        /* each thread's struct dns_thread */
-    _Atomic uint64_t sent;    /* queries handed to res_nsend */
+    struct dns_ns_list ns;   /* the Nameservers option, when has_ns */
+    bool has_ns;             /* false: servers of /etc/resolv.conf */
+    int retrans;             /* glibc retrans: seconds, first server */
+    int retry;               /* glibc retry: rounds over the servers */
+    struct dns_cache *cache; /* NULL when cache_max is 0 */
+    dns_clock_fn *clock;     /* NULL: CLOCK_MONOTONIC */
+    pthread_key_t key;       /* each thread's struct dns_thread */
+    _Atomic uint64_t sent;   /* queries handed to res_nsend */
 };
 
 /* one thread's resolver state and buffers (64 KiB: kept off the stack) */
 struct dns_thread {
-    struct __res_state res;          /* from res_ninit, our settings */
+    struct __res_state res;           /* from res_ninit, our settings */
     unsigned char query[NS_PACKETSZ]; /* the query being sent */
     unsigned char resp[DNS_MAX_MSG];  /* the response */
 };
@@ -169,8 +169,8 @@ send_query(struct dns_resolver *r, struct dns_thread *t, const char *name,
     int qlen;
     int n;
 
-    qlen = res_nmkquery(&t->res, ns_o_query, name, ns_c_in, (int)type, NULL,
-                        0, NULL, t->query, (int)sizeof(t->query));
+    qlen = res_nmkquery(&t->res, ns_o_query, name, ns_c_in, (int)type, NULL, 0,
+                        NULL, t->query, (int)sizeof(t->query));
     if (qlen < 0) {
         log_warn("dns: cannot build a query for %s", name);
         return -1;
@@ -194,10 +194,10 @@ send_query(struct dns_resolver *r, struct dns_thread *t, const char *name,
 
 /* resolve_state - the outcome of one lookup, carried along a CNAME chain */
 struct resolve_state {
-    char name[NS_MAXDNAME];     /* the name asked next */
-    size_t hops;                /* CNAMEs followed so far */
-    uint32_t ttl;               /* smallest TTL met so far */
-    struct dns_answer *answer;  /* DNS_OK: the records */
+    char name[NS_MAXDNAME];    /* the name asked next */
+    size_t hops;               /* CNAMEs followed so far */
+    uint32_t ttl;              /* smallest TTL met so far */
+    struct dns_answer *answer; /* DNS_OK: the records */
 };
 
 /* min_u32 - the smaller of a and b */
@@ -262,11 +262,12 @@ resolve(struct dns_resolver *r, struct resolve_state *s, enum dns_type type)
     enum dns_status st = DNS_TEMPFAIL;
     bool is_again = true;
     const char *why;
-    int n;
 
     if (t == NULL)
         return DNS_TEMPFAIL;
     while (is_again) {
+        int n;
+
         if (!dns_name_valid(s->name, &why)) {
             log_warn("dns: cannot follow a CNAME to a bad name: %s", why);
             return DNS_TEMPFAIL;

@@ -30,12 +30,12 @@
 
 /* one cached answer */
 struct dns_cache_entry {
-    char *name;                   /* normalised query name (owned) */
-    enum dns_type type;           /* query type */
-    enum dns_status status;       /* DNS_OK, DNS_NXDOMAIN or DNS_NODATA */
-    struct dns_answer *answer;    /* DNS_OK: the records (owned); or NULL */
-    uint64_t expires_ms;          /* dead from this time on */
-    size_t bucket;                /* index of its hash chain */
+    char *name;                    /* normalised query name (owned) */
+    enum dns_type type;            /* query type */
+    enum dns_status status;        /* DNS_OK, DNS_NXDOMAIN or DNS_NODATA */
+    struct dns_answer *answer;     /* DNS_OK: the records (owned); or NULL */
+    uint64_t expires_ms;           /* dead from this time on */
+    size_t bucket;                 /* index of its hash chain */
     struct dns_cache_entry *hnext; /* next in the hash chain */
     struct dns_cache_entry *prev;  /* more recently used, or NULL */
     struct dns_cache_entry *next;  /* less recently used, or NULL */

@@ -42,8 +42,8 @@ bool dns_cache_get(struct dns_cache *c, const char *name, enum dns_type type,
  * cache is full the least recently used entry goes.  ttl 0 stores
  * nothing.  DNS_TEMPFAIL and DNS_BADNAME are never stored. */
 void dns_cache_put(struct dns_cache *c, const char *name, enum dns_type type,
-                   enum dns_status st, const struct dns_answer *a,
-                   uint32_t ttl, uint64_t now_ms);
+                   enum dns_status st, const struct dns_answer *a, uint32_t ttl,
+                   uint64_t now_ms);
 
 /* dns_cache_count - number of entries held (expired ones included until
  * they are looked up or evicted). */

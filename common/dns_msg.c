@@ -61,8 +61,7 @@ static int
 expand_name(ns_msg *h, const unsigned char *rdata, const unsigned char *end,
             char *dst)
 {
-    int n = dn_expand(ns_msg_base(*h), ns_msg_end(*h), rdata, dst,
-                      NS_MAXDNAME);
+    int n = dn_expand(ns_msg_base(*h), ns_msg_end(*h), rdata, dst, NS_MAXDNAME);
 
     if (n < 0 || rdata + n > end)
         return -1;
@@ -260,8 +259,8 @@ negative_ttl(ns_msg *h)
             break;
         if (ns_rr_type(rr) == ns_t_soa && ns_rr_rdlen(rr) >= 22) {
             /* MINIMUM is the last of the five 32-bit fields */
-            uint32_t min = (uint32_t)ns_get32(ns_rr_rdata(rr) +
-                                              ns_rr_rdlen(rr) - 4);
+            uint32_t min =
+                (uint32_t)ns_get32(ns_rr_rdata(rr) + ns_rr_rdlen(rr) - 4);
             uint32_t ttl = rr_ttl(&rr);
 
             if (min > DNS_MSG_MAX_TTL)
@@ -274,8 +273,7 @@ negative_ttl(ns_msg *h)
 
 int
 dns_msg_parse(const unsigned char *msg, size_t len, const char *qname,
-              enum dns_type type, struct dns_msg_result *out,
-              const char **why)
+              enum dns_type type, struct dns_msg_result *out, const char **why)
 {
     ns_msg h;
 
@@ -289,8 +287,7 @@ dns_msg_parse(const unsigned char *msg, size_t len, const char *qname,
     memcpy(out->target, qname, strlen(qname) + 1);
     out->rcode = ns_msg_getflag(h, ns_f_rcode);
     out->neg_ttl = negative_ttl(&h);
-    if (follow_chain(&h, out, why) != 0 ||
-        collect(&h, type, out, why) != 0) {
+    if (follow_chain(&h, out, why) != 0 || collect(&h, type, out, why) != 0) {
         dns_answer_free(out->answer);
         out->answer = NULL;
         return -1;

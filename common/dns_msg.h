@@ -19,18 +19,18 @@
 
 /* what one response says about the name asked */
 struct dns_msg_result {
-    int rcode;                  /* header RCODE (ns_r_noerror, ...) */
-    char target[NS_MAXDNAME];   /* end of the CNAME chain (the query name
-                                   when there is none); no trailing dot */
-    size_t hops;                /* CNAMEs followed in this response */
-    uint32_t chain_ttl;         /* smallest TTL of those CNAMEs, or
-                                   UINT32_MAX when there are none */
-    uint32_t neg_ttl;           /* RFC 2308 negative TTL: min(SOA TTL, SOA
-                                   MINIMUM) from the authority section, or
-                                   DNS_DEFAULT_NEG_TTL without an SOA */
-    struct dns_answer *answer;  /* records of the type owned by target
-                                   (ttl: their smallest), or NULL; owned,
-                                   free with dns_answer_free */
+    int rcode;                 /* header RCODE (ns_r_noerror, ...) */
+    char target[NS_MAXDNAME];  /* end of the CNAME chain (the query name
+                                  when there is none); no trailing dot */
+    size_t hops;               /* CNAMEs followed in this response */
+    uint32_t chain_ttl;        /* smallest TTL of those CNAMEs, or
+                                  UINT32_MAX when there are none */
+    uint32_t neg_ttl;          /* RFC 2308 negative TTL: min(SOA TTL, SOA
+                                  MINIMUM) from the authority section, or
+                                  DNS_DEFAULT_NEG_TTL without an SOA */
+    struct dns_answer *answer; /* records of the type owned by target
+                                  (ttl: their smallest), or NULL; owned,
+                                  free with dns_answer_free */
 };
 
 /* dns_msg_parse - read the response msg[0..len) to a query for qname

@@ -20,15 +20,15 @@
 
 /* one name server address */
 union dns_ns_addr {
-    struct sockaddr sa;       /* sa_family tells which member is set */
-    struct sockaddr_in in;    /* AF_INET, port in network order */
-    struct sockaddr_in6 in6;  /* AF_INET6, port in network order */
+    struct sockaddr sa;      /* sa_family tells which member is set */
+    struct sockaddr_in in;   /* AF_INET, port in network order */
+    struct sockaddr_in6 in6; /* AF_INET6, port in network order */
 };
 
 /* a parsed Nameservers list */
 struct dns_ns_list {
-    size_t count;                                  /* servers in addr */
-    union dns_ns_addr addr[DNS_MAX_NAMESERVERS];   /* in the given order */
+    size_t count;                                /* servers in addr */
+    union dns_ns_addr addr[DNS_MAX_NAMESERVERS]; /* in the given order */
 };
 
 /* dns_ns_parse - parse list (see dns_nameservers_check() in dns.h) into
@@ -43,8 +43,7 @@ int dns_ns_parse(const char *list, struct dns_ns_list *out, const char **why,
  * the first server and (retrans << i) / nscount for server i, so a round
  * lasts about nscount * retrans; two rounds when timeout allows, to
  * survive one lost UDP datagram. */
-void dns_ns_timing(unsigned timeout, size_t nscount, int *retrans,
-                   int *retry);
+void dns_ns_timing(unsigned timeout, size_t nscount, int *retrans, int *retry);
 
 /* dns_ns_apply - make st (initialised by res_ninit) use the servers of l.
  * IPv4 servers go into nsaddr_list; IPv6 ones into the extension glibc

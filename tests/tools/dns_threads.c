@@ -44,11 +44,11 @@ struct spec {
 
 /* what every thread shares */
 struct shared {
-    struct dns_resolver *r;   /* the resolver under test */
-    struct spec *specs;       /* nspecs specs */
-    size_t nspecs;            /* number of specs */
-    size_t iter;              /* rounds per thread */
-    _Atomic size_t lookups;   /* lookups done */
+    struct dns_resolver *r;    /* the resolver under test */
+    struct spec *specs;        /* nspecs specs */
+    size_t nspecs;             /* number of specs */
+    size_t iter;               /* rounds per thread */
+    _Atomic size_t lookups;    /* lookups done */
     _Atomic size_t mismatches; /* answers that differed */
 };
 
@@ -110,8 +110,8 @@ check_one(struct dns_resolver *r, const struct spec *s)
     }
     if (strcmp(got, s->expect) == 0)
         return true;
-    fprintf(stderr, "mismatch: %s: got \"%s\", expected \"%s\"\n", s->name,
-            got, s->expect);
+    fprintf(stderr, "mismatch: %s: got \"%s\", expected \"%s\"\n", s->name, got,
+            s->expect);
     return false;
 }
 
@@ -141,8 +141,10 @@ parse_spec(char *arg, struct spec *s)
     static const struct {
         const char *name;   /* type name */
         enum dns_type type; /* its code */
-    } types[] = { { "a", DNS_T_A },     { "aaaa", DNS_T_AAAA },
-                  { "mx", DNS_T_MX },   { "ptr", DNS_T_PTR },
+    } types[] = { { "a", DNS_T_A },
+                  { "aaaa", DNS_T_AAAA },
+                  { "mx", DNS_T_MX },
+                  { "ptr", DNS_T_PTR },
                   { "txt", DNS_T_TXT } };
     struct str a = str_cstr(arg);
     size_t colon = str_chr(a, ':');
@@ -177,8 +179,7 @@ parse_opts(int argc, char **argv, struct dns_options *o, size_t *nthreads,
         }
         if (num_parse_u64(str_cstr(argv[i + 1]), 0, 1000000, &v, &why) != 0)
             return -1;
-        if (strcmp(argv[i], "--threads") == 0 && v >= 1 &&
-            v <= DNS_THREADS_MAX)
+        if (strcmp(argv[i], "--threads") == 0 && v >= 1 && v <= DNS_THREADS_MAX)
             *nthreads = (size_t)v;
         else if (strcmp(argv[i], "--iter") == 0)
             sh->iter = (size_t)v;

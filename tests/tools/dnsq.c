@@ -17,6 +17,7 @@
  * Thread safety: single-threaded program.
  * EXIT STATUS: 0 when every item ran, EX_USAGE, EX_CONFIG for a bad --ns.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,8 +66,9 @@ sleep_ms(uint64_t ms)
 {
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
 
-    while (nanosleep(&ts, &ts) != 0)
-        continue;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        /* interrupted: sleep the rest */
+    }
 }
 
 /* print_answer - the status line and the records */
@@ -85,8 +87,7 @@ print_answer(const char *name, const char *tname, enum dns_status st,
         if (strcmp(tname, "mx") == 0)
             printf("  %u %s\n", (unsigned)rr->pref, rr->text);
         else
-            printf("  %s\n",
-                   log_esc(esc, sizeof(esc), rr->text, rr->text_len));
+            printf("  %s\n", log_esc(esc, sizeof(esc), rr->text, rr->text_len));
     }
 }
 
@@ -149,8 +150,7 @@ parse_opts(int argc, char **argv, struct dns_options *o, bool *is_stats)
                 return -1;
             o->timeout = (unsigned)v;
         } else if (strcmp(argv[i], "--cache") == 0) {
-            if (num_parse_u64(str_cstr(argv[++i]), 0, 1000000, &v, &why) !=
-                0)
+            if (num_parse_u64(str_cstr(argv[++i]), 0, 1000000, &v, &why) != 0)
                 return -1;
             o->cache_max = (size_t)v;
         } else {
