@@ -52,8 +52,7 @@
 struct dns_resolver {
     struct dns_ns_list ns;   /* the Nameservers option, when has_ns */
     bool has_ns;             /* false: servers of /etc/resolv.conf */
-    int retrans;             /* glibc retrans: seconds, first server */
-    int retry;               /* glibc retry: rounds over the servers */
+    unsigned timeout;        /* seconds per lookup in all (0: default) */
     struct dns_cache *cache; /* NULL when cache_max is 0 */
     dns_clock_fn *clock;     /* NULL: CLOCK_MONOTONIC */
     pthread_key_t key;       /* each thread's struct dns_thread */
@@ -103,8 +102,7 @@ dns_new(const struct dns_options *opt, const char **why)
         }
         r->has_ns = true;
     }
-    dns_ns_timing(opt->timeout, r->has_ns ? r->ns.count : 1, &r->retrans,
-                  &r->retry);
+    r->timeout = opt->timeout;
     if (opt->cache_max > 0)
         r->cache = dns_cache_new(opt->cache_max);
     atomic_init(&r->sent, 0);
@@ -152,10 +150,11 @@ thread_state(const struct dns_resolver *r)
     }
     t->res.options &= ~(unsigned long)(RES_DNSRCH | RES_DEFNAMES);
     t->res.options |= RES_RECURSE;
-    t->res.retrans = r->retrans;
-    t->res.retry = r->retry;
     if (r->has_ns)
         dns_ns_apply(&r->ns, &t->res);
+    /* after the servers are known: /etc/resolv.conf may list several */
+    dns_ns_timing(r->timeout, (size_t)t->res.nscount, &t->res.retrans,
+                  &t->res.retry);
     if (pthread_setspecific(r->key, t) != 0)
         log_panic("dns: pthread_setspecific failed");
     return t;

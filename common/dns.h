@@ -102,7 +102,10 @@ struct dns_resolver;
  * (a static reason; dns_nameservers_check() names the bad item) when the
  * name server list does not parse.  The whole wait of one lookup is
  * bounded by timeout: glibc's retrans and retry are set from it and the
- * number of servers (at least one second per server and try).
+ * number of servers (those of the list, or of /etc/resolv.conf), with a
+ * floor of one second per server and round, so a timeout smaller than
+ * the number of servers waits up to one second per server.  Following
+ * a CNAME out of the answer costs one more lookup, with its own bound.
  * Caller frees with dns_free. */
 struct dns_resolver *dns_new(const struct dns_options *opt, const char **why);
 

@@ -14,7 +14,7 @@ BUILD=${BUILD:-build}
 . "$TOP/tests/lib/nsd.sh"
 TOOLS="$TOP/$BUILD/tests/tools"
 
-tap_plan 33
+tap_plan 34
 
 if ! reason=$(nsd_available); then
     tap_skip_rest "$reason"
@@ -23,6 +23,7 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dns_nsd.XXXXXX")
 sink_pid=
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
     nsd_stop "$dir"
     [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
@@ -43,6 +44,12 @@ loop1    CNAME loop2
 loop2    CNAME loop1
 short 1  TXT   "short-lived"
 ZONE
+# six 200-byte strings: more than 512 bytes, so the UDP answer is
+# truncated and res_nsend asks again over TCP
+chunk=$(printf '%0200d' 0 | tr 0 x)
+big="big TXT"
+for i in 1 2 3 4 5 6; do big="$big \"$i$chunk\""; done
+printf '%s\n' "$big" | nsd_zone "$dir" big.test
 nsd_zone "$dir" other.test <<'ZONE'
 target   TXT   "from the other zone"
 ZONE
@@ -96,6 +103,12 @@ tap_is "$(records "$out" | tr '|' '\n' | sort | paste -sd '|' -)" \
 out=$(q ptr:1.2.0.192.in-addr.arpa)
 tap_is "$(status "$out") $(records "$out")" "ok www.example.test" "PTR"
 tap_like "$(q txt:example.test)" "ttl=300 " "TTL of the record is reported"
+tcp0=$(nsd_stat "$dir" num.tcp)
+out=$(q txt:big.big.test)
+tcp1=$(nsd_stat "$dir" num.tcp)
+tap_is "$(status "$out") $(records "$out" | wc -c) tcp+$((${tcp1:-0} - ${tcp0:-0}))" \
+    "ok 1207 tcp+1" \
+    "a 1206-byte TXT record comes whole through the TCP fallback"
 
 tap_is "$(status "$(q a:nope.example.test)")" nxdomain \
     "a missing name in a zone: nxdomain"

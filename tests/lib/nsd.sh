@@ -37,6 +37,8 @@
 #   nsd_queries DIR       print num.queries from "nsd-control
 #                         stats_noreset" (over a unix socket in DIR, so no
 #                         TLS keys are needed)
+#   nsd_stat DIR NAME     print one statistic of "nsd-control
+#                         stats_noreset" (num.tcp, num.truncated, ...)
 #   nsd_free_port         print a port free for UDP and TCP on loopback
 # NSD_DNSQ is the dnsq tool of the build (tests/tools/dnsq.c).
 
@@ -64,6 +66,7 @@ nsd_available() {
 
 # _nsd_zone_header DIR ZONE MINIMUM - the SOA and NS lines of a zone
 _nsd_zone_header() {
+    # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone file syntax
     printf '$ORIGIN %s.\n$TTL 300\n' "${2%.}"
     printf '@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 %s\n' \
         "${2%.}" "${2%.}" "$3"
@@ -76,6 +79,7 @@ nsd_zone() {
     [ "$_z" = "" ] && _f="$1/zone.root.zone"
     {
         if [ "$_z" = "" ]; then
+            # shellcheck disable=SC2016 # zone file syntax, not shell
             printf '$ORIGIN .\n$TTL 300\n'
             printf '. IN SOA ns.root. hostmaster.root. 1 3600 600 86400 %s\n' \
                 "${3:-300}"
@@ -192,7 +196,11 @@ nsd_stop() {
     return 0
 }
 
-nsd_queries() {
+nsd_stat() {
     "$NSD_CONTROL" -c "$1/nsd.conf" stats_noreset 2>/dev/null |
-        sed -n 's/^num\.queries=//p'
+        sed -n "s/^$2=//p"
+}
+
+nsd_queries() {
+    nsd_stat "$1" num.queries
 }
