@@ -454,9 +454,10 @@ dmarc_rec_is_dmarc(struct str text)
 static enum dmarc_rec_status
 finish(struct dmarc_rec *r, const char **why)
 {
-    bool is_p_bad = (r->tags_seen & DMARC_REC_T_P) == 0 ||
-                    (r->tags_bad & DMARC_REC_T_P) != 0;
-    bool is_sp_bad = (r->tags_bad & DMARC_REC_T_SP) != 0;
+    /* judged by the values, not tags_bad: a valid first p followed by a
+     * repeated one is still a valid p */
+    bool is_p_bad = r->p == DMARC_REC_POLICY_UNSET;
+    bool is_sp_bad = (r->tags_bad & DMARC_REC_T_SP) != 0 && !r->has_sp;
 
     if (!is_p_bad && !is_sp_bad) {
         if (!r->has_sp)
