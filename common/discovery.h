@@ -48,12 +48,12 @@ struct discovery_dns {
 
 /* outcome of discovery_run() */
 enum discovery_status {
-    DISCOVERY_FOUND = 0,      /* one usable record; policy set */
-    DISCOVERY_NONE = 1,       /* no DMARC record at either name */
-    DISCOVERY_MULTIPLE = 2,   /* several DMARC records at one name */
-    DISCOVERY_TEMPERROR = 3,  /* a DNS query failed temporarily */
-    DISCOVERY_PERMERROR = 4,  /* one DMARC record, unusable (why) */
-    DISCOVERY_BAD_DOMAIN = 5  /* the From domain is not a valid name */
+    DISCOVERY_FOUND = 0,     /* one usable record; policy set */
+    DISCOVERY_NONE = 1,      /* no DMARC record at either name */
+    DISCOVERY_MULTIPLE = 2,  /* several DMARC records at one name */
+    DISCOVERY_TEMPERROR = 3, /* a DNS query failed temporarily */
+    DISCOVERY_PERMERROR = 4, /* one DMARC record, unusable (why) */
+    DISCOVERY_BAD_DOMAIN = 5 /* the From domain is not a valid name */
 };
 
 /* where the search stopped */

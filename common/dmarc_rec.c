@@ -152,8 +152,7 @@ tag_p(struct dmarc_rec *r, struct str v, const char **why)
 static int
 tag_sp(struct dmarc_rec *r, struct str v, const char **why)
 {
-    if (parse_policy(v, &r->sp, why, "sp: not none, quarantine or reject") !=
-        0)
+    if (parse_policy(v, &r->sp, why, "sp: not none, quarantine or reject") != 0)
         return -1;
     r->has_sp = true;
     return 0;
@@ -226,8 +225,8 @@ tag_ri(struct dmarc_rec *r, struct str v, const char **why)
 /* parse_bits - a ':'-separated keyword list into OR-ed bits; invalid
  * items are dropped (-1 with *why); no valid item leaves *out alone */
 static int
-parse_bits(struct str v, const struct keyword *words, size_t n,
-           unsigned *out, const char *msg, const char **why)
+parse_bits(struct str v, const struct keyword *words, size_t n, unsigned *out,
+           const char *msg, const char **why)
 {
     struct scan sc = scan_init(v);
     unsigned bits = 0;
@@ -285,8 +284,8 @@ parse_uris(struct str v, struct dmarc_uri *uris, size_t *count,
         if (*count == DMARC_REC_MAX_URIS) {
             *why = "more URIs than kept (DMARC_REC_MAX_URIS)";
             rc = -1;
-        } else if (dmarc_uri_parse(trim_wsp(item), &uris[*count],
-                                   &uri_why) != 0) {
+        } else if (dmarc_uri_parse(trim_wsp(item), &uris[*count], &uri_why) !=
+                   0) {
             *why = "malformed URI dropped";
             rc = -1;
         } else {

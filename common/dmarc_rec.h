@@ -89,33 +89,33 @@ enum dmarc_rec_psd {
 
 /* a parsed record; every struct str points into text */
 struct dmarc_rec {
-    char *text;                  /* owned copy of the record */
-    size_t text_len;             /* its length */
-    enum dmarc_rec_policy p;     /* p to apply (NONE under step 6) */
-    enum dmarc_rec_policy sp;    /* sp to apply: the tag, else p */
-    enum dmarc_rec_policy np;    /* np tag, UNSET when absent/invalid */
-    bool is_p_by_rua;            /* §6.6.3 step 6: p/sp bad, rua valid,
-                                    acting as "v=DMARC1; p=none" */
-    bool has_sp;                 /* a valid sp tag was published (the
-                                    history writes sp 0 otherwise) */
-    enum dmarc_rec_align adkim;  /* default r */
-    enum dmarc_rec_align aspf;   /* default r */
-    unsigned pct;                /* 0-100, default 100 */
-    unsigned fo;                 /* DMARC_REC_FO_*, default FO_0 */
-    unsigned rf;                 /* DMARC_REC_RF_*, default RF_AFRF */
-    uint32_t ri;                 /* seconds, default 86400 */
-    enum dmarc_rec_psd psd;      /* default u */
-    bool is_testing;             /* t=y (RFC 9989); default n */
-    struct str rua_raw;          /* rua value as published (trimmed) */
+    char *text;                 /* owned copy of the record */
+    size_t text_len;            /* its length */
+    enum dmarc_rec_policy p;    /* p to apply (NONE under step 6) */
+    enum dmarc_rec_policy sp;   /* sp to apply: the tag, else p */
+    enum dmarc_rec_policy np;   /* np tag, UNSET when absent/invalid */
+    bool is_p_by_rua;           /* §6.6.3 step 6: p/sp bad, rua valid,
+                                   acting as "v=DMARC1; p=none" */
+    bool has_sp;                /* a valid sp tag was published (the
+                                   history writes sp 0 otherwise) */
+    enum dmarc_rec_align adkim; /* default r */
+    enum dmarc_rec_align aspf;  /* default r */
+    unsigned pct;               /* 0-100, default 100 */
+    unsigned fo;                /* DMARC_REC_FO_*, default FO_0 */
+    unsigned rf;                /* DMARC_REC_RF_*, default RF_AFRF */
+    uint32_t ri;                /* seconds, default 86400 */
+    enum dmarc_rec_psd psd;     /* default u */
+    bool is_testing;            /* t=y (RFC 9989); default n */
+    struct str rua_raw;         /* rua value as published (trimmed) */
     struct dmarc_uri rua[DMARC_REC_MAX_URIS]; /* valid rua URIs */
     size_t rua_count;                         /* entries of rua */
-    struct str ruf_raw;          /* ruf value as published (trimmed) */
+    struct str ruf_raw; /* ruf value as published (trimmed) */
     struct dmarc_uri ruf[DMARC_REC_MAX_URIS]; /* valid ruf URIs */
     size_t ruf_count;                         /* entries of ruf */
-    unsigned tags_seen;          /* DMARC_REC_T_* present */
-    unsigned tags_bad;           /* DMARC_REC_T_* with a syntax error,
-                                    discarded in favour of the default */
-    const char *warning;         /* first syntax error (static), or NULL */
+    unsigned tags_seen;                       /* DMARC_REC_T_* present */
+    unsigned tags_bad;   /* DMARC_REC_T_* with a syntax error,
+                            discarded in favour of the default */
+    const char *warning; /* first syntax error (static), or NULL */
 };
 
 /* outcome of dmarc_rec_parse() */

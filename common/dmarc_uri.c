@@ -130,12 +130,11 @@ dmarc_uri_parse(struct str s, struct dmarc_uri *u, const char **why)
             return -1;
         }
     }
-    if (check_target(str_make(body.p + colon + 1, body.len - colon - 1),
-                     why) != 0)
+    if (check_target(str_make(body.p + colon + 1, body.len - colon - 1), why) !=
+        0)
         return -1;
     if (bang < s.len &&
-        parse_size(str_make(s.p + bang + 1, s.len - bang - 1), &size, why) !=
-            0)
+        parse_size(str_make(s.p + bang + 1, s.len - bang - 1), &size, why) != 0)
         return -1;
     u->raw = s;
     u->scheme = str_make(body.p, colon);

@@ -27,13 +27,13 @@
 
 /* one policy-level case */
 struct pol_case {
-    const char *in;                 /* record text */
-    enum dmarc_rec_status st;       /* expected status */
-    enum dmarc_rec_policy p;        /* expected p (when not NOT_DMARC) */
-    enum dmarc_rec_policy sp;       /* expected sp */
-    bool has_sp;                    /* expected has_sp */
-    bool by_rua;                    /* expected is_p_by_rua */
-    unsigned bad;                   /* expected tags_bad */
+    const char *in;           /* record text */
+    enum dmarc_rec_status st; /* expected status */
+    enum dmarc_rec_policy p;  /* expected p (when not NOT_DMARC) */
+    enum dmarc_rec_policy sp; /* expected sp */
+    bool has_sp;              /* expected has_sp */
+    bool by_rua;              /* expected is_p_by_rua */
+    unsigned bad;             /* expected tags_bad */
 };
 
 static const struct pol_case pol_cases[] = {
@@ -44,11 +44,11 @@ static const struct pol_case pol_cases[] = {
       DMARC_REC_T_ASPF },
     { "v=DMARC1; p=reject", OK, REJ, REJ, false, false, 0 },
     { "v=DMARC1; p=none", OK, NONE, NONE, false, false, 0 },
-    { "v=DMARC1; p=quarantine; sp=none; np=reject", OK, QUAR, NONE, true,
-      false, 0 },
+    { "v=DMARC1; p=quarantine; sp=none; np=reject", OK, QUAR, NONE, true, false,
+      0 },
     { "v=DMARC1; p=rej", INVAL, UNSET, UNSET, false, false, DMARC_REC_T_P },
-    { "v=DMARC1; p=bogus; rua=mailto:dmarc-reports@example.com", OK, NONE,
-      NONE, false, true, DMARC_REC_T_P },
+    { "v=DMARC1; p=bogus; rua=mailto:dmarc-reports@example.com", OK, NONE, NONE,
+      false, true, DMARC_REC_T_P },
     { "v=DMARC1; rua=mailto:dmarc-reports@example.com", OK, NONE, NONE, false,
       true, 0 },
     { "v=DMARC1; p=REJECT", OK, REJ, REJ, false, false, 0 },
@@ -57,11 +57,10 @@ static const struct pol_case pol_cases[] = {
     { "v=DMARC1; p=quarantine; pct=0", OK, QUAR, QUAR, false, false, 0 },
     { "v=DMARC1; p=reject; rf=xml; ri=soon; fo=x", OK, REJ, REJ, false, false,
       DMARC_REC_T_RF | DMARC_REC_T_RI | DMARC_REC_T_FO },
-    { "v=DMARC1; p=reject; sp=bogus; rua=mailto:dmarc-reports@example.com",
-      OK, NONE, NONE, false, true, DMARC_REC_T_SP },
+    { "v=DMARC1; p=reject; sp=bogus; rua=mailto:dmarc-reports@example.com", OK,
+      NONE, NONE, false, true, DMARC_REC_T_SP },
     { "v=DMARC1;\tp=reject;\t", OK, REJ, REJ, false, false, 0 },
-    { "v=DMARC1; p=reject; foo=bar; x-extra=1", OK, REJ, REJ, false, false,
-      0 },
+    { "v=DMARC1; p=reject; foo=bar; x-extra=1", OK, REJ, REJ, false, false, 0 },
     { "p=reject", NOTD, UNSET, UNSET, false, false, 0 },
     { "p=reject; v=DMARC1", NOTD, UNSET, UNSET, false, false, 0 },
     { "v = DMARC1 ; p = reject", OK, REJ, REJ, false, false, 0 },
@@ -247,8 +246,8 @@ static const struct field_case field_cases[] = {
     { "v=DMARC1; p=none; rua=mailto:a@example.com,", F_RUA, 1,
       DMARC_REC_T_RUA },
     { "v=DMARC1; p=none; ruf=mailto:f@example.com", F_RUF, 1, 0 },
-    { "v=DMARC1; p=none; ruf=mailto:f@example.com!1k,https://x.example/",
-      F_RUF, 2, 0 },
+    { "v=DMARC1; p=none; ruf=mailto:f@example.com!1k,https://x.example/", F_RUF,
+      2, 0 },
 };
 
 /* field_value - the value of field f in r */

@@ -43,8 +43,8 @@ static const struct norm_case good_cases[] = {
       "example.xn--fiqs8s" },
     { "_dmarc.example.com", DOMAIN_F_UNDERSCORE, DOMAIN_OK,
       "_dmarc.example.com" },
-    { "a23456789012345678901234567890123456789012345678901234567890123.com",
-      0, DOMAIN_OK,
+    { "a23456789012345678901234567890123456789012345678901234567890123.com", 0,
+      DOMAIN_OK,
       "a23456789012345678901234567890123456789012345678901234567890123.com" },
 };
 
@@ -65,8 +65,8 @@ static const struct norm_case bad_cases[] = {
     { "[192.0.2.1]", 0, DOMAIN_BAD_LABEL, NULL },
     { "192.0.2.1", 0, DOMAIN_BAD_LABEL, NULL },
     { "example.com\r\n", 0, DOMAIN_BAD_LABEL, NULL },
-    { "a234567890123456789012345678901234567890123456789012345678901234.com",
-      0, DOMAIN_TOO_LONG, NULL },
+    { "a234567890123456789012345678901234567890123456789012345678901234.com", 0,
+      DOMAIN_TOO_LONG, NULL },
     { "xn--bcher-kv.example", 0, DOMAIN_BAD_IDN, NULL },
     { "xn--zz.example", 0, DOMAIN_BAD_IDN, NULL },
     /* an A-label that decodes to upper case is not a valid A-label */

@@ -19,9 +19,9 @@
 
 /* one lookup case; the input goes through domain_normalize() first */
 struct org_case {
-    const char *in;                  /* From-style domain */
-    enum orgdomain_status want;      /* expected status */
-    const char *org;                 /* expected org domain when OK */
+    const char *in;             /* From-style domain */
+    enum orgdomain_status want; /* expected status */
+    const char *org;            /* expected org domain when OK */
 };
 
 static const struct org_case cases[] = {
