@@ -44,7 +44,8 @@ void orgdomain_free(struct orgdomain *od);
  * dot).  On ORGDOMAIN_OK *org points into domain (borrowed: valid as long
  * as domain); otherwise *org is NULL.  Thread-safe. */
 enum orgdomain_status orgdomain_lookup(const struct orgdomain *od,
-                                       const char *domain, const char **org);
+                                       const char *domain,
+                                       const char **org) WARN_UNUSED;
 
 /* orgdomain_source - "built-in" or the file name; borrowed, valid until
  * orgdomain_free. */
