@@ -620,11 +620,14 @@ cfg_range_text(const struct cfg_param *p, char *buf, size_t size)
 
     buf[0] = '\0';
     if ((p->flags & CFG_F_OCTAL) != 0)
-        (void)snprintf(buf, size, "; range: 0%" PRIo64 " to 0%" PRIo64, p->min,
+        (void)snprintf(buf, size, "; range: %#" PRIo64 " to %#" PRIo64, p->min,
                        p->max);
-    else if (p->type == CFG_T_UINT || p->type == CFG_T_DURATION)
+    else if (p->type == CFG_T_UINT)
         (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64, p->min,
                        p->max);
+    else if (p->type == CFG_T_DURATION)
+        (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64 " seconds",
+                       p->min, p->max);
     else if (p->type == CFG_T_ENUM)
         (void)snprintf(buf, size, "; values: %s",
                        cfg_words_text(p->words, words, sizeof(words)));
