@@ -28,9 +28,7 @@
 
 #include <assert.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -164,8 +162,11 @@ cfg_parse_list(struct str s, struct cfg_val *v)
         struct str item = str_trim(str_make(rest.p, n));
 
         if (item.len > 0) {
-            v->items =
-                xreallocarray(v->items, v->n_items + 1, sizeof(v->items[0]));
+            /* capacity doubles whenever n_items reaches a power of two */
+            if ((v->n_items & (v->n_items - 1)) == 0)
+                v->items = xreallocarray(v->items,
+                                         v->n_items == 0 ? 1 : 2 * v->n_items,
+                                         sizeof(v->items[0]));
             v->items[v->n_items++] = xmemdup0(item.p, item.len);
         }
         i += n + 1;
@@ -243,7 +244,7 @@ cfg_parse(enum cfg_key k, struct str s, struct cfg_val *out)
 
 /* cfg_assign - replace key k's value by *nv, taking ownership */
 static void
-cfg_assign(struct cfg *c, enum cfg_key k, struct cfg_val *nv, bool is_set)
+cfg_assign(struct cfg *c, enum cfg_key k, const struct cfg_val *nv, bool is_set)
 {
     cfg_val_clear(&c->val[k]);
     c->val[k] = *nv;
@@ -298,18 +299,6 @@ cfg_set(struct cfg *c, enum cfg_key k, const char *value, const char **why)
     return 0;
 }
 
-int
-cfg_lookup(const char *name, size_t name_len, enum cfg_key *out)
-{
-    for (size_t k = 0; k < CFG_KEY_COUNT; k++) {
-        if (ascii_caseeq_n(name, name_len, cfg_table[k].name)) {
-            *out = (enum cfg_key)k;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* cfg_distance - Levenshtein distance of a[0..a_len) and b ignoring ASCII
  * case; both at most CFG_MAX_SUGGEST bytes */
 static size_t
@@ -350,7 +339,13 @@ cfg_suggest(struct str name)
     if (name.len > CFG_MAX_SUGGEST)
         return NULL;
     for (size_t k = 0; k < CFG_KEY_COUNT; k++) {
-        size_t d = cfg_distance(name.p, name.len, cfg_table[k].name);
+        size_t k_len = strlen(cfg_table[k].name);
+        size_t d;
+
+        /* the distance is at least the length difference */
+        if (k_len > name.len + 2 || name.len > k_len + 2)
+            continue;
+        d = cfg_distance(name.p, name.len, cfg_table[k].name);
 
         if (d < best_d) {
             best_d = d;
@@ -358,33 +353,6 @@ cfg_suggest(struct str name)
         }
     }
     return best;
-}
-
-/* cfg_append - append s to the NUL-terminated text in buf (size bytes),
- * cutting it when full: only for messages and descriptions */
-static void
-cfg_append(char *buf, size_t size, const char *s)
-{
-    size_t o = strlen(buf);
-    size_t n = strlen(s);
-
-    if (n >= size - o)
-        n = size - o - 1;
-    memcpy(buf + o, s, n);
-    buf[o + n] = '\0';
-}
-
-/* cfg_words_text - "a, b, c" from a NULL-terminated word list into buf */
-static const char *
-cfg_words_text(const char *const *words, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (size_t i = 0; words[i] != NULL; i++) {
-        if (i > 0)
-            cfg_append(buf, size, ", ");
-        cfg_append(buf, size, words[i]);
-    }
-    return buf;
 }
 
 /* cfg_unknown - report an unknown key name, with a suggestion */
@@ -407,13 +375,15 @@ static void
 cfg_bad_value(const struct cfg_pos *pos, enum cfg_key k, const char *why)
 {
     const struct cfg_param *p = &cfg_table[k];
-    char words[CFG_MAX_DESC];
 
-    if (p->type == CFG_T_ENUM && strcmp(why, "not an allowed word") == 0)
+    if (p->type == CFG_T_ENUM && strcmp(why, "not an allowed word") == 0) {
+        char words[CFG_MAX_DESC];
+
         log_err("%s:%zu: %s: %s (one of: %s)", pos->file, pos->line, p->name,
                 why, cfg_words_text(p->words, words, sizeof(words)));
-    else
+    } else {
         log_err("%s:%zu: %s: %s", pos->file, pos->line, p->name, why);
+    }
 }
 
 /* cfg_setting - apply "name value" (comment and outer space gone);
@@ -551,104 +521,6 @@ cfg_load(struct cfg *c, const char *path)
     errors = cfg_load_mem(c, path, buf, len);
     free(buf);
     return errors;
-}
-
-const char *
-cfg_name(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    return cfg_table[k].name;
-}
-
-enum cfg_type
-cfg_type_of(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    return cfg_table[k].type;
-}
-
-const char *
-cfg_type_name(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    switch (cfg_table[k].type) {
-    case CFG_T_STRING:
-        return "string";
-    case CFG_T_PATH:
-        return "path";
-    case CFG_T_BOOL:
-        return "bool";
-    case CFG_T_UINT:
-        return (cfg_table[k].flags & CFG_F_OCTAL) != 0 ? "octal" : "uint";
-    case CFG_T_DURATION:
-        return "duration";
-    case CFG_T_ENUM:
-        return "enum";
-    case CFG_T_LIST:
-        return "list";
-    }
-    return "?";
-}
-
-const char *
-cfg_default_text(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    return cfg_table[k].def;
-}
-
-bool
-cfg_is_opendmarc(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    return (cfg_table[k].flags & CFG_F_OPENDMARC) != 0;
-}
-
-bool
-cfg_is_implemented(enum cfg_key k)
-{
-    assert(k < CFG_KEY_COUNT);
-    return (cfg_table[k].flags & CFG_F_IGNORED) == 0;
-}
-
-/* cfg_range_text - "; range: MIN to MAX" for numeric keys, "; values:
- * ..." for enums, else "" into buf */
-static const char *
-cfg_range_text(const struct cfg_param *p, char *buf, size_t size)
-{
-    char words[CFG_MAX_DESC];
-
-    buf[0] = '\0';
-    if ((p->flags & CFG_F_OCTAL) != 0)
-        (void)snprintf(buf, size, "; range: %#" PRIo64 " to %#" PRIo64, p->min,
-                       p->max);
-    else if (p->type == CFG_T_UINT)
-        (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64, p->min,
-                       p->max);
-    else if (p->type == CFG_T_DURATION)
-        (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64 " seconds",
-                       p->min, p->max);
-    else if (p->type == CFG_T_ENUM)
-        (void)snprintf(buf, size, "; values: %s",
-                       cfg_words_text(p->words, words, sizeof(words)));
-    return buf;
-}
-
-const char *
-cfg_describe(enum cfg_key k, char *buf, size_t size)
-{
-    const struct cfg_param *p = &cfg_table[k];
-    char range[CFG_MAX_DESC];
-    const char *q = p->def != NULL && strchr(p->def, ' ') != NULL ? "\"" : "";
-
-    assert(k < CFG_KEY_COUNT);
-    (void)snprintf(buf, size, "(%s; default: %s%s%s%s; %s%s)", cfg_type_name(k),
-                   q, p->def != NULL ? p->def : "unset", q,
-                   cfg_range_text(p, range, sizeof(range)),
-                   (p->flags & CFG_F_OPENDMARC) != 0 ? "OpenDMARC"
-                                                     : "dmarcsuite",
-                   (p->flags & CFG_F_IGNORED) != 0 ? "; not implemented" : "");
-    return buf;
 }
 
 bool

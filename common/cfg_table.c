@@ -6,7 +6,9 @@
  * compares the rows with the man page).  Defaults are written as file
  * text and parsed by the same code as the file, so a default can never
  * disagree with what the parser accepts.  This file does no parsing of
- * its own beyond the two value checks a type cannot express.
+ * its own beyond the value checks a type cannot express; it also holds the
+ * accessors that only read the table (names, types, the man-page summary
+ * line).
  *
  * Defaults follow opendmarc.conf(5) of OpenDMARC 1.4.2.  Where OpenDMARC
  * contradicts itself (ReportCommand: "/usr/sbin/sendmail -t -odq" in the
@@ -18,7 +20,10 @@
  */
 #include "common/cfg_table.h"
 
-#include <stddef.h>
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "common/ascii.h"
 
@@ -191,3 +196,142 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     [CFG_DATABASE] = { "Database", CFG_T_PATH, "/var/lib/dmarcsuite/dmarc.db",
                        0, 0, NULL, NULL, 0 },
 };
+
+int
+cfg_lookup(const char *name, size_t name_len, enum cfg_key *out)
+{
+    for (size_t k = 0; k < CFG_KEY_COUNT; k++) {
+        if (ascii_caseeq_n(name, name_len, cfg_table[k].name)) {
+            *out = (enum cfg_key)k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* cfg_append - append s to the NUL-terminated text in buf (size bytes),
+ * cutting it when full: only for messages and descriptions */
+static void
+cfg_append(char *buf, size_t size, const char *s)
+{
+    size_t o = strlen(buf);
+    size_t n = strlen(s);
+
+    if (n >= size - o)
+        n = size - o - 1;
+    memcpy(buf + o, s, n);
+    buf[o + n] = '\0';
+}
+
+const char *
+cfg_words_text(const char *const *words, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; words[i] != NULL; i++) {
+        if (i > 0)
+            cfg_append(buf, size, ", ");
+        cfg_append(buf, size, words[i]);
+    }
+    return buf;
+}
+
+const char *
+cfg_name(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    return cfg_table[k].name;
+}
+
+enum cfg_type
+cfg_type_of(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    return cfg_table[k].type;
+}
+
+const char *
+cfg_type_name(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    switch (cfg_table[k].type) {
+    case CFG_T_STRING:
+        return "string";
+    case CFG_T_PATH:
+        return "path";
+    case CFG_T_BOOL:
+        return "bool";
+    case CFG_T_UINT:
+        return (cfg_table[k].flags & CFG_F_OCTAL) != 0 ? "octal" : "uint";
+    case CFG_T_DURATION:
+        return "duration";
+    case CFG_T_ENUM:
+        return "enum";
+    case CFG_T_LIST:
+        return "list";
+    }
+    return "?";
+}
+
+const char *
+cfg_default_text(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    return cfg_table[k].def;
+}
+
+bool
+cfg_is_opendmarc(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    return (cfg_table[k].flags & CFG_F_OPENDMARC) != 0;
+}
+
+bool
+cfg_is_implemented(enum cfg_key k)
+{
+    assert(k < CFG_KEY_COUNT);
+    return (cfg_table[k].flags & CFG_F_IGNORED) == 0;
+}
+
+/* cfg_range_text - "; range: MIN to MAX" for numeric keys, "; values:
+ * ..." for enums, else "" into buf */
+static const char *
+cfg_range_text(const struct cfg_param *p, char *buf, size_t size)
+{
+    char words[CFG_MAX_DESC];
+
+    buf[0] = '\0';
+    if ((p->flags & CFG_F_OCTAL) != 0)
+        (void)snprintf(buf, size, "; range: %#" PRIo64 " to %#" PRIo64, p->min,
+                       p->max);
+    else if (p->type == CFG_T_UINT)
+        (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64, p->min,
+                       p->max);
+    else if (p->type == CFG_T_DURATION)
+        (void)snprintf(buf, size, "; range: %" PRIu64 " to %" PRIu64 " seconds",
+                       p->min, p->max);
+    else if (p->type == CFG_T_ENUM)
+        (void)snprintf(buf, size, "; values: %s",
+                       cfg_words_text(p->words, words, sizeof(words)));
+    return buf;
+}
+
+const char *
+cfg_describe(enum cfg_key k, char *buf, size_t size)
+{
+    const struct cfg_param *p;
+    char range[CFG_MAX_DESC];
+    const char *q;
+
+    assert(k < CFG_KEY_COUNT);
+    p = &cfg_table[k];
+    /* a default with spaces is quoted so its end is visible */
+    q = p->def != NULL && strchr(p->def, ' ') != NULL ? "\"" : "";
+    (void)snprintf(buf, size, "(%s; default: %s%s%s%s; %s%s)", cfg_type_name(k),
+                   q, p->def != NULL ? p->def : "unset", q,
+                   cfg_range_text(p, range, sizeof(range)),
+                   (p->flags & CFG_F_OPENDMARC) != 0 ? "OpenDMARC"
+                                                     : "dmarcsuite",
+                   (p->flags & CFG_F_IGNORED) != 0 ? "; not implemented" : "");
+    return buf;
+}

@@ -10,6 +10,7 @@
 #ifndef DMARC_COMMON_CFG_TABLE_H
 #define DMARC_COMMON_CFG_TABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/cfg.h"
@@ -38,5 +39,9 @@ struct cfg_param {
 
 /* cfg_table - every key, indexed by enum cfg_key. */
 extern const struct cfg_param cfg_table[CFG_KEY_COUNT];
+
+/* cfg_words_text - "a, b, c" from a NULL-terminated word list into buf
+ * (size bytes; cut when full).  Returns buf. */
+const char *cfg_words_text(const char *const *words, char *buf, size_t size);
 
 #endif
