@@ -124,6 +124,7 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(ARCHIVES)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(ARCHIVES) $(SYS_LIBS)
 
 # --------------------------------------------------------------- top level
+.SECONDARY:
 .PHONY: all deps check check-asan lint fuzz bench install clean tests
 .DEFAULT_GOAL := all
 
@@ -156,7 +157,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRCS); do \
 		n=$$(basename $$f .c); \
 		echo "clang $$f -> build-fuzz/fuzz/$$n"; mkdir -p build-fuzz/fuzz; \
-		clang $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+		clang $(filter-out -Wformat-overflow=2 -Wformat-truncation=2,$(WARN)) -g -O1 -fsanitize=fuzzer,address,undefined \
 			$(DEFS) -I. $(PKG_CFLAGS) -o build-fuzz/fuzz/$$n $$f \
 			$(ARCHIVES:$(BUILD)/%=build-fuzz/%) $(SYS_LIBS); \
 	done
