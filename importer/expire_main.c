@@ -101,7 +101,9 @@ parse_args(int argc, char **argv, struct opts *o)
 int
 main(int argc, char **argv)
 {
-    struct opts o = { { NULL, NULL, NULL }, EXPIRE_DEFAULT_DAYS, 0, false };
+    struct opts o = {
+        { NULL, NULL, NULL, NULL }, EXPIRE_DEFAULT_DAYS, 0, false
+    };
     struct expire_counts c;
     sqlite3 *db;
     int rc;
@@ -113,15 +115,20 @@ main(int argc, char **argv)
         return rc;
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
-    if (rc != 0)
+    if (rc != 0) {
+        tool_cfg_free(&o.cfg);
         return rc;
+    }
     if (o.now == 0)
         o.now = (int64_t)time(NULL);
     db = db_open(o.cfg.db);
-    if (db == NULL)
+    if (db == NULL) {
+        tool_cfg_free(&o.cfg);
         return EX_CANTCREAT;
+    }
     rc = expire_run(db, o.now - (int64_t)o.days * 86400, &c);
     db_close(db);
+    tool_cfg_free(&o.cfg);
     if (rc < 0)
         return EX_TEMPFAIL;
     log_info("expired %llu messages and %llu other rows; kept %llu old "

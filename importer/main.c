@@ -145,7 +145,7 @@ import_all(sqlite3 *db, const struct opts *o, const char *const *files,
 int
 main(int argc, char **argv)
 {
-    struct opts o = { { NULL, NULL, NULL }, false, false, false, 0 };
+    struct opts o = { { NULL, NULL, NULL, NULL }, false, false, false, 0 };
     sqlite3 *db;
     int rc;
 
@@ -156,17 +156,22 @@ main(int argc, char **argv)
         return rc;
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
-    if (rc != 0)
+    if (rc != 0) {
+        tool_cfg_free(&o.cfg);
         return rc;
+    }
     db = db_open(o.cfg.db);
-    if (db == NULL)
+    if (db == NULL) {
+        tool_cfg_free(&o.cfg);
         return EX_CANTCREAT;
+    }
     /* the importer creates every parent row itself, in the same
      * transaction as its children: checking each foreign key again would
      * cost a third of the import's time */
     if (db_exec(db, "PRAGMA foreign_keys = OFF") < 0 ||
         db_exec(db, "PRAGMA wal_autocheckpoint = " IMPORT_CHECKPOINT) < 0) {
         db_close(db);
+        tool_cfg_free(&o.cfg);
         return EX_CANTCREAT;
     }
     if (optind < argc) {
@@ -179,5 +184,6 @@ main(int argc, char **argv)
         rc = import_all(db, &o, one, 1);
     }
     db_close(db);
+    tool_cfg_free(&o.cfg);
     return rc;
 }

@@ -13,24 +13,42 @@
 
 #include <stdint.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "common/num.h"
 
 int
 tool_cfg_load(struct tool_cfg *c)
 {
-    if (c->config != NULL) {
-        log_err("%s: configuration files are not read yet (issue 4); give "
-                "--db",
-                c->config);
+    const char *path = c->config ? c->config : TOOL_CFG_DEFAULT;
+
+    c->cfg = cfg_new();
+    /* the default file is optional: without it, every key's default */
+    if (c->config != NULL || access(path, F_OK) == 0) {
+        int errs = cfg_load(c->cfg, path);
+
+        if (errs != 0) {
+            if (errs > 0)
+                log_err("%s: %d error(s) in the configuration", path, errs);
+            return EX_CONFIG;
+        }
+    }
+    if (c->db == NULL)
+        c->db = cfg_str(c->cfg, CFG_DATABASE);
+    if (cfg_is_set(c->cfg, CFG_HISTORYFILE))
+        c->history = cfg_str(c->cfg, CFG_HISTORYFILE);
+    if (c->db == NULL) {
+        log_err("no database: give --db PATH or Database in %s", path);
         return EX_CONFIG;
     }
-    if (c->db == NULL) {
-        log_err("no database: give --db PATH or Database in the "
-                "configuration file");
-        return EX_USAGE;
-    }
     return 0;
+}
+
+void
+tool_cfg_free(struct tool_cfg *c)
+{
+    cfg_free(c->cfg);
+    c->cfg = NULL;
 }
 
 int

@@ -12,20 +12,29 @@
 
 #include <stddef.h>
 
+#include "common/cfg.h"
 #include "common/log.h"
+
+/* TOOL_CFG_DEFAULT - the configuration read when -c is not given (and
+ * only if it exists) */
+#define TOOL_CFG_DEFAULT DMARC_SYSCONFDIR "/dmarcsuite.conf"
 
 /* the settings */
 struct tool_cfg {
-    const char *config;  /* -c FILE, or NULL */
+    const char *config;  /* -c FILE, or NULL for TOOL_CFG_DEFAULT */
     const char *db;      /* --db PATH, else Database of the file */
     const char *history; /* HistoryFile of the file, or NULL */
+    struct cfg *cfg;     /* the parsed file (owned; the strings above may
+                            point into it) */
 };
 
-/* tool_cfg_load - read the configuration file (when given) and fill in
- * what the command line left open.  Returns 0, or a sysexits(3) status
- * (logged): EX_CONFIG for a bad file, EX_USAGE when no database path is
- * known. */
+/* tool_cfg_load - read the configuration file and fill in what the
+ * command line left open.  Returns 0, or a sysexits(3) status (logged):
+ * EX_CONFIG for a bad or unreadable file. */
 int tool_cfg_load(struct tool_cfg *c) WARN_UNUSED;
+
+/* tool_cfg_free - release the parsed file (the strings go with it). */
+void tool_cfg_free(struct tool_cfg *c);
 
 /* tool_cfg_size - a positive decimal count from the command line: 0 and
  * *out, or -1 (logged). */
