@@ -31,7 +31,7 @@
  * well below it; anything longer is garbage */
 #define HIST_MAX_LINE 65536
 /* HIST_MAX_RECORD - largest record (all its lines) accepted */
-#define HIST_MAX_RECORD (4 * HIST_MAX_LINE)
+#define HIST_MAX_RECORD ((size_t)4 * HIST_MAX_LINE)
 /* HIST_MAX_DKIM - dkim lines per record (one per signature result) */
 #define HIST_MAX_DKIM 64
 /* HIST_MAX_RUA - rua lines per record (URIs in one DMARC record) */

@@ -151,7 +151,8 @@ jint(struct jctx *j, int64_t *out)
 static int
 member(struct jctx *j, struct hist_arc_seal *s, unsigned *have)
 {
-    struct str name, sval;
+    struct str name;
+    struct str sval;
     int64_t ival;
 
     if (jstring(j, &name) < 0)

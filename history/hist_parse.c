@@ -261,7 +261,9 @@ static int
 f_dkim(struct pctx *c, enum hist_field f, struct str v)
 {
     struct scan sc = scan_init(v);
-    struct str d, s, res;
+    struct str d;
+    struct str s;
+    struct str res;
     struct hist_dkim *k;
 
     (void)scan_until(&sc, ' ', &d);

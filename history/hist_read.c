@@ -158,9 +158,10 @@ skip_long(struct hist_reader *r)
     }
 }
 
-/* get_line - the next whole line (without LF) into *ln */
+/* get_line - the next whole line (without LF) into *ln, its first byte
+ * at buf[*start] */
 static enum ln_status
-get_line(struct hist_reader *r, struct str *ln)
+get_line(struct hist_reader *r, struct str *ln, size_t *start)
 {
     for (;;) {
         size_t left = r->end - r->pos;
@@ -171,6 +172,7 @@ get_line(struct hist_reader *r, struct str *ln)
             return r->in_rec && r->rec_has_action ? LN_CUT : skip_long(r);
         if (nl != NULL || (r->eof && left > 0 && r->is_final)) {
             *ln = str_make(r->buf + r->pos, len);
+            *start = r->pos;
             r->pos += len + (nl != NULL);
             return LN_OK;
         }
@@ -294,9 +296,10 @@ hist_reader_next(struct hist_reader *r, struct hist_rec *out)
 {
     for (;;) {
         enum hist_read_status st;
-        struct str ln;
+        struct str ln = { NULL, 0 };
+        size_t start = 0;
 
-        switch (get_line(r, &ln)) {
+        switch (get_line(r, &ln, &start)) {
         case LN_ERR:
             return HIST_READ_ERROR;
         case LN_EOF:
@@ -312,7 +315,7 @@ hist_reader_next(struct hist_reader *r, struct hist_rec *out)
         case LN_OK:
             break;
         }
-        st = on_line(r, ln, (size_t)(ln.p - r->buf), out);
+        st = on_line(r, ln, start, out);
         if (st != HIST_READ_END)
             return st;
     }

@@ -61,8 +61,10 @@ static int
 put_text(struct buf *out, struct str s)
 {
     for (size_t i = 0; i < s.len; i++) {
-        char c = ascii_is_ctl(s.p[i]) ? '?' : s.p[i];
+        char c = s.p[i];
 
+        if (ascii_is_ctl(c))
+            c = '?';
         if (buf_putc(out, c) < 0)
             return -1;
     }

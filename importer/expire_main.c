@@ -58,7 +58,7 @@ number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* parse_args - the options: 0, or an exit status */
+/* parse_args - the options: 0, an exit status, or -1 after -V */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -74,6 +74,7 @@ parse_args(int argc, char **argv, struct opts *o)
     uint64_t v;
     int ch;
 
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
     while ((ch = getopt_long(argc, argv, "c:vV", longopts, NULL)) != -1) {
         if (ch == 'c') {
             o->cfg.config = optarg;
@@ -90,7 +91,7 @@ parse_args(int argc, char **argv, struct opts *o)
             o->verbose = true;
         } else if (ch == 'V') {
             printf("dmarc-expire %s\n", DMARC_VERSION);
-            exit(EX_OK);
+            return -1;
         } else {
             return usage();
         }
@@ -112,7 +113,7 @@ main(int argc, char **argv)
         return EX_SOFTWARE; /* cannot happen: the default facility */
     rc = parse_args(argc, argv, &o);
     if (rc != 0)
-        return rc;
+        return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
     if (rc != 0) {

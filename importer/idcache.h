@@ -22,7 +22,7 @@
 /* IDCACHE_MAX - entries kept before the cache starts over: small enough
  * that the table stays in the CPU cache (about 1 MB), large enough for
  * the names of a busy day */
-#define IDCACHE_MAX 16384
+#define IDCACHE_MAX ((size_t)16384)
 
 struct idcache;
 

@@ -45,7 +45,7 @@ usage(void)
     return EX_USAGE;
 }
 
-/* parse_args - the options; 0, or an exit status */
+/* parse_args - the options: 0, an exit status, or -1 after -V */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -62,6 +62,7 @@ parse_args(int argc, char **argv, struct opts *o)
     };
     int ch;
 
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
     while ((ch = getopt_long(argc, argv, "c:vqFVh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c':
@@ -85,7 +86,7 @@ parse_args(int argc, char **argv, struct opts *o)
             break;
         case 'V':
             printf("dmarc-import %s\n", DMARC_VERSION);
-            exit(EX_OK);
+            return -1;
         default:
             return usage();
         }
@@ -153,7 +154,7 @@ main(int argc, char **argv)
         return EX_SOFTWARE; /* cannot happen: the default facility */
     rc = parse_args(argc, argv, &o);
     if (rc != 0)
-        return rc;
+        return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
     if (rc != 0) {

@@ -22,7 +22,8 @@ progress_load(sqlite3 *db, struct progress *p)
     sqlite3_stmt *st = db_prepare(
         db, "SELECT fingerprint, fp_len, offset, line, records, skipped "
             "FROM import_files WHERE dev = ?1 AND inode = ?2");
-    int rc, found = 0;
+    int rc;
+    int found = 0;
 
     if (st == NULL)
         return -1;

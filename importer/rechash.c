@@ -54,7 +54,8 @@ void
 rechash(const void *p, size_t len, unsigned char out[RECHASH_LEN])
 {
     const unsigned char *s = p;
-    uint64_t a = K3 ^ len, b = K4 + len;
+    uint64_t a = K3 ^ len;
+    uint64_t b = K4 + len;
     size_t i = 0;
 
     for (; i + 8 <= len; i += 8) {

@@ -295,7 +295,7 @@ spoil(struct gen *g, struct buf *out, size_t mark, enum bad_kind k)
         out->len = (size_t)(p - out->data) + 1;
         if (buf_append_str(out, "unknown_key ") < 0)
             return -1;
-        for (size_t i = 0; i < 1024 * 1024; i += 64) {
+        for (size_t i = 0; i < (size_t)1024 * 1024; i += 64) {
             if (buf_append_str(out, "0123456789abcdef0123456789abcdef"
                                     "0123456789abcdef0123456789abcdef") < 0)
                 return -1;
@@ -401,13 +401,13 @@ generate(struct gen *g, FILE *f)
     struct buf out;
     int rc = 0;
 
-    buf_init(&out, 4 * 1024 * 1024);
+    buf_init(&out, (size_t)4 * 1024 * 1024);
     for (size_t i = 0; i < g->n && rc == 0; i++) {
         if (one(g, i, &out) < 0) {
             log_err("record %zu does not fit", i);
             rc = -1;
         }
-        if (out.len > 1024 * 1024 || i + 1 == g->n) {
+        if (out.len > (size_t)1024 * 1024 || i + 1 == g->n) {
             if (fwrite(out.data, 1, out.len, f) != out.len)
                 rc = -1;
             buf_reset(&out);
@@ -438,6 +438,7 @@ parse(int argc, char **argv, struct gen *g, const char **out,
     uint64_t v;
     int ch;
 
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
     while ((ch = getopt(argc, argv, "s:n:d:m:Lt:o:T:")) != -1) {
         if (ch == 'L') {
             g->long_lines = true;
@@ -467,7 +468,8 @@ int
 main(int argc, char **argv)
 {
     struct gen g = { .rng = 42, .n = 1000, .ndom = 1000, .start = 1796000000 };
-    const char *out = NULL, *tpath = NULL;
+    const char *out = NULL;
+    const char *tpath = NULL;
     FILE *f = stdout;
     int rc;
 

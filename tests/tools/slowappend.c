@@ -71,7 +71,8 @@ main(int argc, char **argv)
     uint64_t pause = arg(argc, argv, 4, 200);
     uint64_t seed = arg(argc, argv, 5, 1);
     char buf[65536];
-    int in, out;
+    int in;
+    int out;
 
     if (log_open("slowappend", NULL, true) < 0 || argc < 3)
         return EX_USAGE;

@@ -46,6 +46,8 @@ test_cases(void **state)
     char scratch[256];
 
     (void)state;
+    memset(seals, 0, sizeof(seals));
+    memset(scratch, 0, sizeof(scratch));
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct hist_json_out out = { seals, 4, 0, scratch };
         const char *why = NULL;
@@ -67,6 +69,8 @@ test_escapes(void **state)
     const char *why = NULL;
 
     (void)state;
+    memset(seals, 0, sizeof(seals));
+    memset(scratch, 0, sizeof(scratch));
     assert_int_equal(
         hist_json_seals(str_cstr("[{\"i\":2,\"d\":\"a\\\"\\\\\\u00e9\","
                                  "\"s\":\"\\/t\",\"ip\":\"::1\"}]"),
@@ -89,6 +93,8 @@ test_too_many(void **state)
     const char *why = NULL;
 
     (void)state;
+    memset(seals, 0, sizeof(seals));
+    memset(scratch, 0, sizeof(scratch));
     assert_int_equal(
         hist_json_seals(str_cstr("[{\"i\":1},{\"i\":2}]"), &out, &why), -1);
     assert_string_equal(why, "too many ARC seals");

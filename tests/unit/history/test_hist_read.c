@@ -159,7 +159,7 @@ test_cases(void **state)
 static void
 test_long_line(void **state)
 {
-    size_t big = 1024 * 1024;
+    size_t big = (size_t)1024 * 1024;
     size_t len = sizeof(HEAD("1")) - 1 + big + 1 + sizeof(REC("2")) - 1;
     char *in = malloc(len + 1);
     char got[16];

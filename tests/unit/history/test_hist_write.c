@@ -172,7 +172,9 @@ static void
 test_writer_rename(void **state)
 {
     char dir[] = "/tmp/test_hist_writeXXXXXX";
-    char path[64], old[80], got[64];
+    char path[64];
+    char old[80];
+    char got[64];
     struct hist_writer *w;
     int fd;
     ssize_t n;
