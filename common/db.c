@@ -165,6 +165,9 @@ db_open(const char *path)
         sqlite3_close(db);
         return NULL;
     }
+    /* a larger lookaside than the default: statements run millions of
+     * times allocate their cursors from it instead of malloc() */
+    (void)sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1024, 512);
     sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
     if (db_exec(db, "PRAGMA journal_mode = WAL") < 0 ||
         db_exec(db, "PRAGMA synchronous = NORMAL") < 0 ||

@@ -57,6 +57,7 @@ struct pctx {
     uint64_t line;             /* current line number */
     bool seen[HIST_F_COUNT];   /* keys met so far */
     struct hist_parse_err err; /* first fatal problem */
+    enum hist_field hint;      /* the key expected next */
 };
 
 /* field_fn - parse value v of key f into the record: 0, or -1 with
@@ -491,6 +492,29 @@ static field_fn *const handlers[HIST_F_COUNT] = {
     [HIST_F_ACTION] = f_code,
 };
 
+/* keys that occur once in every writer's records: a repeat means the
+ * record ran into the next one (its job line was lost) */
+static const bool is_single[HIST_F_COUNT] = {
+    [HIST_F_JOB] = true,     [HIST_F_REPORTER] = true, [HIST_F_RECEIVED] = true,
+    [HIST_F_IPADDR] = true,  [HIST_F_FROM] = true,     [HIST_F_MFROM] = true,
+    [HIST_F_PDOMAIN] = true, [HIST_F_POLICY] = true,   [HIST_F_ACTION] = true,
+};
+
+/* lookup - the field of key: the one after the previous line's first
+ * (records come in writing order), then the table */
+static int
+lookup(struct pctx *c, struct str key, enum hist_field *f)
+{
+    const char *guess = hist_field_name(c->hint);
+
+    if (key.len > 0 && guess[0] == key.p[0] && strlen(guess) == key.len &&
+        memcmp(guess, key.p, key.len) == 0) {
+        *f = c->hint;
+        return 0;
+    }
+    return hist_field_lookup(key, f);
+}
+
 /* is_key_char - [a-z_] */
 static bool
 is_key_char(char c)
@@ -543,15 +567,17 @@ line(struct pctx *c, struct str ln)
         (!scan_eof(&sc) && scan_peek(&sc) != ' '))
         return fail(c, "line does not start with a key");
     eat(&sc, ' '); /* "mfrom" alone: empty value */
-    if (hist_field_lookup(key, &f) < 0) {
+    if (lookup(c, key, &f) < 0) {
         unknown_key(c, key);
         return 0;
     }
-    if (f == HIST_F_JOB && c->seen[HIST_F_JOB])
-        return fail(c, "second job line inside a record");
+    if (c->seen[f] && is_single[f])
+        return fail(c, "key repeated inside a record (two records run "
+                       "together?)");
     if (handlers[f](c, f, scan_rest(&sc)) < 0)
         return -1;
     c->seen[f] = true;
+    c->hint = f + 1 < HIST_F_COUNT ? f + 1 : f;
     return 0;
 }
 

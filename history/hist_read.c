@@ -269,7 +269,7 @@ on_line(struct hist_reader *r, struct str ln, size_t start,
 {
     enum hist_read_status st = HIST_READ_END;
 
-    if (key_is(ln, "job")) {
+    if (ln.len >= 3 && ln.p[0] == 'j' && key_is(ln, "job")) {
         if (r->in_rec)
             st = end_record(r, start, r->line, false, out);
         begin_record(r, start);
@@ -282,7 +282,7 @@ on_line(struct hist_reader *r, struct str ln, size_t start,
         return st;
     } else if (!r->in_rec) {
         stray(r, ln);
-    } else if (key_is(ln, "action")) {
+    } else if (ln.len >= 6 && ln.p[0] == 'a' && key_is(ln, "action")) {
         r->rec_has_action = true;
     }
     if (r->in_rec && !r->rec_dropped && r->pos - r->rec_start > HIST_MAX_RECORD)

@@ -3,8 +3,9 @@
  *
  * The importer looks up the id of a domain, address, reporter or policy
  * row for every record; this cache answers most of them without SQLite.
- * It holds at most IDCACHE_MAX entries and empties itself when full, so
- * its memory does not grow with the input.  Only ids of rows committed or
+ * It holds at most the number of entries it was created for (up to
+ * IDCACHE_MAX) and empties itself when full, so its memory does not grow
+ * with the input.  Only ids of rows committed or
  * inside the current transaction are stored; the importer clears the
  * cache when a transaction is rolled back.
  *
@@ -19,15 +20,15 @@
 #include "common/log.h"
 #include "common/str.h"
 
-/* IDCACHE_MAX - entries kept before the cache starts over: small enough
- * that the table stays in the CPU cache (about 1 MB), large enough for
- * the names of a busy day */
-#define IDCACHE_MAX ((size_t)16384)
+/* IDCACHE_MAX - the largest capacity: 24 + 48 bytes per entry, so about
+ * 40 MB, bounded whatever the input */
+#define IDCACHE_MAX ((size_t)1 << 19)
 
 struct idcache;
 
-/* idcache_new - an empty cache.  Caller frees with idcache_free. */
-struct idcache *idcache_new(void);
+/* idcache_new - an empty cache for at most max entries (1..IDCACHE_MAX).
+ * Caller frees with idcache_free. */
+struct idcache *idcache_new(size_t max);
 
 /* idcache_free - release (NULL is a no-op). */
 void idcache_free(struct idcache *c);
@@ -38,7 +39,17 @@ bool idcache_get(const struct idcache *c, struct str key, int64_t *id);
 /* idcache_put - remember key (copied) -> id. */
 void idcache_put(struct idcache *c, struct str key, int64_t id);
 
-/* idcache_clear - forget everything. */
+/* idcache_clear - forget everything (the cache is then not complete). */
 void idcache_clear(struct idcache *c);
+
+/* idcache_set_complete - declare that the cache holds every row of its
+ * table, so a miss means a new name (until the next clear). */
+void idcache_set_complete(struct idcache *c);
+
+/* idcache_is_complete - see idcache_set_complete(). */
+bool idcache_is_complete(const struct idcache *c);
+
+/* idcache_is_full - true when the next put would start over. */
+bool idcache_is_full(const struct idcache *c);
 
 #endif

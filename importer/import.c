@@ -189,7 +189,7 @@ run(sqlite3 *db, struct store *st, struct input *in, size_t batch,
     size_t n = 0;
     struct hist_rec r;
 
-    if (db_exec(db, "BEGIN IMMEDIATE") < 0)
+    if (db_exec(db, "BEGIN IMMEDIATE") < 0 || store_preload(st) < 0)
         return IMPORT_DBERR;
     for (;;) {
         enum hist_read_status rs = hist_reader_next(in->rd, &r);

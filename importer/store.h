@@ -38,6 +38,12 @@ int store_record(struct store *s, const struct hist_rec *r,
                  const unsigned char hash[RECHASH_LEN],
                  bool *is_new) WARN_UNUSED;
 
+/* store_preload - read the names and policy requests already in the
+ * database into the caches (each table that fits), so that new ones are
+ * inserted without a lookup first.  Call inside the transaction that
+ * imports; only the first call does anything.  0 or -1 (logged). */
+int store_preload(struct store *s) WARN_UNUSED;
+
 /* store_forget - drop the cached ids (after a rollback they may name rows
  * that no longer exist). */
 void store_forget(struct store *s);
