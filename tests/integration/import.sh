@@ -18,7 +18,7 @@ trap 'rm -rf "$T"' EXIT INT TERM
 n=0
 fails=0
 
-echo "1..32"
+echo "1..33"
 ok() {
     n=$((n + 1))
     if [ "$1" -eq 0 ]; then
@@ -108,6 +108,15 @@ q "$T/live.db" "SELECT received, rec_hash, jobid FROM messages ORDER BY id" >"$T
 q "$T/live.ref" "SELECT received, rec_hash, jobid FROM messages ORDER BY id" >"$T/l2"
 cmp -s "$T/l1" "$T/l2" && [ "$(wc -l <"$T/l1")" -eq 3000 ]
 ok $? "the live file ends up with exactly the records of a one-shot import"
+
+# --- two importers at once ---------------------------------------------------
+"$IMP" --db "$T/two.db" "$T/live.src" 2>/dev/null &
+p1=$!
+"$IMP" --db "$T/two.db" "$T/live.src" 2>/dev/null
+wait $p1
+q "$T/two.db" "SELECT received, rec_hash, jobid FROM messages ORDER BY id" >"$T/l3"
+cmp -s "$T/l3" "$T/l2"
+ok $? "two importers of the same file at once store each record once"
 
 # --- truncation and rotation ------------------------------------------------
 "$GEN" -s 13 -n 300 -d 20 -o "$T/r1" -t /dev/null

@@ -90,6 +90,10 @@ static const struct read_case cases[] = {
       "dkim b.example - 7\npdomain a.example\n"
       "action 2\n",
       false, "O", -1 },
+    { "records run together",
+      HEAD("1") "actjob 2\nreporter r\n"
+                "received 6\naction 2\n" REC("3"),
+      false, "SO", -1 },
     { "bad dkim line",
       "job 1\nreporter r\nreceived 5\nipaddr ::1\n"
       "from a.example\ndkim a.example\npdomain a.example\n"
