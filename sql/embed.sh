@@ -18,7 +18,7 @@ echo ";"
 n=0
 for f in "$@"; do
     echo
-    echo "static const char m$n[] ="
+    echo "static const char m${n}[] ="
     lit "$f"
     echo ";"
     n=$((n + 1))
@@ -28,7 +28,8 @@ echo "const struct db_sql_migration db_sql_migrations[] = {"
 n=0
 for f in "$@"; do
     b=$(basename "$f")
-    v=$(expr "${b%%-*}" + 0)
+    n3=${b%%-*}
+    v=$((1${n3} - 1000)) # NNN with leading zeros, as a decimal number
     echo "    { \"$b\", $v, m$n },"
     n=$((n + 1))
 done
