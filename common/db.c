@@ -158,7 +158,11 @@ db_open(const char *path)
 {
     sqlite3 *db = NULL;
 
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+    /* NOMUTEX: a handle is used by one thread (see db.h), so SQLite's
+     * per-call locking would only cost time */
+    if (sqlite3_open_v2(path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         log_err("database %s: %s", path,
                 db ? sqlite3_errmsg(db) : "out of memory");

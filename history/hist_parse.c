@@ -105,8 +105,12 @@ slot_int(struct pctx *c, size_t off)
 static bool
 is_domain_char(char c)
 {
-    return ascii_is_alnum(c) || c == '-' || c == '.' || c == '_' ||
-           (unsigned char)c >= 0x80;
+    unsigned char b = (unsigned char)c;
+
+    /* ascii_is_alnum() written out: this runs for every domain byte */
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+           (b >= '0' && b <= '9') || b == '-' || b == '.' || b == '_' ||
+           b >= 0x80;
 }
 
 /* is_domain - plausible domain name syntax */
@@ -562,11 +566,15 @@ line(struct pctx *c, struct str ln)
         if (b < 0x20 || b == 0x7f)
             return fail(c, "control character or binary data in line");
     }
-    sc = scan_init(ln);
-    if (scan_span1(&sc, is_key_char, &key) < 0 || key.len > HIST_MAX_KEY ||
-        (!scan_eof(&sc) && scan_peek(&sc) != ' '))
+    key.p = ln.p;
+    for (key.len = 0; key.len < ln.len && is_key_char(ln.p[key.len]);)
+        key.len++;
+    if (key.len == 0 || key.len > HIST_MAX_KEY ||
+        (key.len < ln.len && ln.p[key.len] != ' '))
         return fail(c, "line does not start with a key");
-    eat(&sc, ' '); /* "mfrom" alone: empty value */
+    /* the value follows one SP; "mfrom" alone has an empty value */
+    sc = scan_init(str_make(ln.p + key.len + (key.len < ln.len),
+                            ln.len - key.len - (key.len < ln.len)));
     if (lookup(c, key, &f) < 0) {
         unknown_key(c, key);
         return 0;

@@ -1,10 +1,14 @@
 /*
  * idcache - bounded open-addressing hash map from byte strings to ids.
  *
- * Linear probing in a power-of-two table kept at most half full; the keys
- * live in one arena.  When IDCACHE_MAX entries are stored, the next put
- * empties the table first (a simple bound; the hot names come back at
- * once).  No deletion.
+ * A key is represented by its 128-bit rechash fingerprint, not by its
+ * bytes: one slot holds the fingerprint and the id, so a lookup touches
+ * one cache line and no key storage.  Two different names share a
+ * fingerprint with a probability of about 2^-128 per pair, far below any
+ * hardware error rate (a deliberate choice for speed; the names are our
+ * own history data).  Linear probing in a power-of-two table kept at most
+ * half full.  When the cache holds its maximum, the next put empties it
+ * first (a simple bound; the hot names come back at once).  No deletion.
  *
  * STANDARDS: none.
  *
@@ -19,38 +23,36 @@
 #include "common/xalloc.h"
 #include "importer/rechash.h"
 
-/* ARENA_PER_ENTRY - key bytes budgeted per entry (names average less) */
-#define ARENA_PER_ENTRY 48
-
 /* one slot */
 struct slot {
-    uint64_t hash; /* key hash; 0 = empty */
-    uint32_t off;  /* key bytes in the arena */
-    uint32_t len;  /* key length */
-    int64_t id;    /* the row id */
+    uint64_t h1; /* first half of the fingerprint; 0 = empty */
+    uint64_t h2; /* second half */
+    int64_t id;  /* the row id */
 };
+
+/* IDCACHE_MIN_SLOTS - the table's first size; it doubles as it fills,
+ * so a small working set stays in the CPU cache */
+#define IDCACHE_MIN_SLOTS 1024
 
 struct idcache {
     struct slot *slots; /* nslots entries */
-    size_t nslots;      /* a power of two, at least twice max */
+    size_t nslots;      /* a power of two; more than twice count */
     size_t max;         /* entries kept before starting over */
     size_t count;       /* used slots */
-    char *arena;        /* key bytes */
-    size_t arena_max;   /* arena size */
-    size_t arena_len;   /* arena bytes used */
     bool is_complete;   /* holds every row of its table */
 };
 
-/* key_hash - 64 bits of the record hash (8 bytes per step), never 0 */
-static uint64_t
-key_hash(struct str k)
+/* fingerprint - the two halves of the key's rechash; h1 never 0 */
+static void
+fingerprint(struct str k, uint64_t *h1, uint64_t *h2)
 {
     unsigned char out[RECHASH_LEN];
-    uint64_t h;
 
-    rechash(k.p, k.len, out);
-    memcpy(&h, out, sizeof(h));
-    return h ? h : 1;
+    rechash(k.p != NULL ? k.p : "", k.len, out);
+    memcpy(h1, out, sizeof(*h1));
+    memcpy(h2, out + sizeof(*h1), sizeof(*h2));
+    if (*h1 == 0)
+        *h1 = 1;
 }
 
 struct idcache *
@@ -60,12 +62,8 @@ idcache_new(size_t max)
 
     assert(max > 0 && max <= IDCACHE_MAX);
     c->max = max;
-    c->nslots = 16;
-    while (c->nslots < 2 * max)
-        c->nslots *= 2;
+    c->nslots = IDCACHE_MIN_SLOTS;
     c->slots = xcalloc(c->nslots, sizeof(*c->slots));
-    c->arena_max = max * ARENA_PER_ENTRY;
-    c->arena = xmalloc(c->arena_max);
     return c;
 }
 
@@ -75,7 +73,6 @@ idcache_free(struct idcache *c)
     if (c == NULL)
         return;
     free(c->slots);
-    free(c->arena);
     free(c);
 }
 
@@ -84,7 +81,6 @@ idcache_clear(struct idcache *c)
 {
     memset(c->slots, 0, c->nslots * sizeof(*c->slots));
     c->count = 0;
-    c->arena_len = 0;
     c->is_complete = false;
 }
 
@@ -106,19 +102,17 @@ idcache_is_full(const struct idcache *c)
     return c->count >= c->max;
 }
 
-/* find - the slot of key, or the empty slot where it would go */
+/* find - the slot of the fingerprint, or the empty slot where it would
+ * go */
 static struct slot *
-find(const struct idcache *c, struct str key, uint64_t h)
+find(const struct idcache *c, uint64_t h1, uint64_t h2)
 {
-    size_t i = (size_t)h & (c->nslots - 1);
+    size_t i = (size_t)h1 & (c->nslots - 1);
 
     for (;;) {
         struct slot *s = &c->slots[i];
 
-        if (s->hash == 0)
-            return s;
-        if (s->hash == h && s->len == key.len &&
-            memcmp(c->arena + s->off, key.p, key.len) == 0)
+        if (s->h1 == 0 || (s->h1 == h1 && s->h2 == h2))
             return s;
         i = (i + 1) & (c->nslots - 1);
     }
@@ -128,37 +122,48 @@ bool
 idcache_get(const struct idcache *c, struct str key, int64_t *id)
 {
     const struct slot *s;
+    uint64_t h1;
+    uint64_t h2;
 
-    if (key.p == NULL)
-        key = STR_LIT(""); /* memcmp() wants a pointer even for 0 bytes */
-    s = find(c, key, key_hash(key));
-
-    if (s->hash == 0)
+    fingerprint(key, &h1, &h2);
+    s = find(c, h1, h2);
+    if (s->h1 == 0)
         return false;
     *id = s->id;
     return true;
 }
 
+/* grow - double the table and place every entry again */
+static void
+grow(struct idcache *c)
+{
+    struct idcache old = *c;
+
+    c->nslots *= 2;
+    c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+    for (size_t i = 0; i < old.nslots; i++) {
+        if (old.slots[i].h1 != 0)
+            *find(c, old.slots[i].h1, old.slots[i].h2) = old.slots[i];
+    }
+    free(old.slots);
+}
+
 void
 idcache_put(struct idcache *c, struct str key, int64_t id)
 {
-    uint64_t h;
     struct slot *s;
+    uint64_t h1;
+    uint64_t h2;
 
-    if (key.p == NULL)
-        key = STR_LIT(""); /* memcpy() wants a pointer even for 0 bytes */
-    h = key_hash(key);
-    if (key.len > c->arena_max / 4)
-        return; /* too long to be worth caching */
-    if (c->count >= c->max || c->arena_len + key.len > c->arena_max)
+    fingerprint(key, &h1, &h2);
+    if (c->count >= c->max)
         idcache_clear(c);
-    s = find(c, key, h);
-    if (s->hash == 0) {
-        memcpy(c->arena + c->arena_len, key.p, key.len);
-        s->hash = h;
-        s->off = (uint32_t)c->arena_len;
-        s->len = (uint32_t)key.len;
-        c->arena_len += key.len;
+    else if (2 * (c->count + 1) > c->nslots)
+        grow(c); /* at most half full, so probes stay short */
+    s = find(c, h1, h2);
+    if (s->h1 == 0) {
+        s->h1 = h1;
+        s->h2 = h2;
         c->count++;
     }
     s->id = id;

@@ -20,8 +20,8 @@
 #include "common/log.h"
 #include "common/str.h"
 
-/* IDCACHE_MAX - the largest capacity: 24 + 48 bytes per entry, so about
- * 40 MB, bounded whatever the input */
+/* IDCACHE_MAX - the largest capacity: 48 bytes per entry (two slots of
+ * 24), so at most 24 MB, bounded whatever the input */
 #define IDCACHE_MAX ((size_t)1 << 19)
 
 struct idcache;
