@@ -126,21 +126,24 @@ open_input(sqlite3 *db, struct input *in, const struct import_opts *o)
 
 /* grow_fingerprint - the fingerprint covers the first imported bytes,
  * up to PROGRESS_FP_MAX: widen it as the import passes them */
-static int
+static void
 grow_fingerprint(struct input *in)
 {
     struct progress *p = &in->prog;
     size_t want =
         p->offset < PROGRESS_FP_MAX ? (size_t)p->offset : PROGRESS_FP_MAX;
+    unsigned char fp[RECHASH_LEN];
 
     if (want <= p->fp_len)
-        return 0;
-    if (fingerprint(in->fd, want, p->fp) < 0) {
-        log_err_errno("%s: read", in->path);
-        return -1;
+        return;
+    if (fingerprint(in->fd, want, fp) < 0) {
+        /* truncated under us: keep the old fingerprint; the next run
+         * sees the truncation */
+        log_warn_errno("%s: read", in->path);
+        return;
     }
+    memcpy(p->fp, fp, RECHASH_LEN);
     p->fp_len = want;
-    return 0;
 }
 
 /* checkpoint - write progress and commit; begin the next transaction
