@@ -154,8 +154,8 @@ checkpoint(sqlite3 *db, struct input *in, bool last)
     if (in->has_identity) {
         in->prog.offset = hist_reader_offset(in->rd);
         in->prog.line = hist_reader_line(in->rd);
-        if (grow_fingerprint(in) < 0 ||
-            progress_save(db, in->path, &in->prog) < 0)
+        grow_fingerprint(in);
+        if (progress_save(db, in->path, &in->prog) < 0)
             return -1;
     }
     if (db_exec(db, "COMMIT") < 0)
