@@ -34,6 +34,7 @@ struct opts {
     uint64_t days;       /* --days */
     int64_t now;         /* --now (tests), else time(NULL) */
     bool verbose;        /* -v */
+    bool check_only;     /* -n */
 };
 
 /* usage - the synopsis; returns EX_USAGE */
@@ -41,7 +42,7 @@ static int
 usage(void)
 {
     fprintf(stderr,
-            "usage: dmarc-expire [-c FILE] [--db PATH] [--days N] [-v]\n");
+            "usage: dmarc-expire [-c FILE] [-n] [--db PATH] [--days N] [-v]\n");
     return EX_USAGE;
 }
 
@@ -75,7 +76,7 @@ parse_args(int argc, char **argv, struct opts *o)
     int ch;
 
     /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
-    while ((ch = getopt_long(argc, argv, "c:vV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:vVn", longopts, NULL)) != -1) {
         if (ch == 'c') {
             o->cfg.config = optarg;
         } else if (ch == 'd') {
@@ -89,6 +90,8 @@ parse_args(int argc, char **argv, struct opts *o)
             o->now = (int64_t)v;
         } else if (ch == 'v') {
             o->verbose = true;
+        } else if (ch == 'n') {
+            o->check_only = true;
         } else if (ch == 'V') {
             printf("dmarc-expire %s\n", DMARC_VERSION);
             return -1;
@@ -103,7 +106,7 @@ int
 main(int argc, char **argv)
 {
     struct opts o = {
-        { NULL, NULL, NULL, NULL }, EXPIRE_DEFAULT_DAYS, 0, false
+        { NULL, NULL, NULL, NULL }, EXPIRE_DEFAULT_DAYS, 0, false, false
     };
     struct expire_counts c;
     sqlite3 *db;
@@ -116,8 +119,8 @@ main(int argc, char **argv)
         return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
-    if (rc != 0) {
-        tool_cfg_free(&o.cfg);
+    if (rc != 0 || o.check_only) {
+        tool_cfg_free(&o.cfg); /* -n: the configuration was checked */
         return rc;
     }
     if (o.now == 0)

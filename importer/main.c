@@ -31,6 +31,7 @@
 struct opts {
     struct tool_cfg cfg; /* -c, --db and the configuration file */
     bool verbose;        /* -v */
+    bool check_only;     /* -n */
     bool is_final;       /* -F */
     bool no_bar;         /* -q */
     size_t batch;        /* --batch (tests) */
@@ -40,7 +41,7 @@ struct opts {
 static int
 usage(void)
 {
-    fprintf(stderr, "usage: dmarc-import [-c FILE] [--db PATH] [-v] [-q] "
+    fprintf(stderr, "usage: dmarc-import [-c FILE] [-n] [--db PATH] [-v] [-q] "
                     "[-F] [FILE...|-]\n");
     return EX_USAGE;
 }
@@ -63,7 +64,7 @@ parse_args(int argc, char **argv, struct opts *o)
     int ch;
 
     /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
-    while ((ch = getopt_long(argc, argv, "c:vqFVh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:vqFVhn", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             o->cfg.config = optarg;
@@ -79,6 +80,9 @@ parse_args(int argc, char **argv, struct opts *o)
             break;
         case 'F':
             o->is_final = true;
+            break;
+        case 'n':
+            o->check_only = true;
             break;
         case 'b':
             if (tool_cfg_size(optarg, &o->batch) < 0)
@@ -146,7 +150,9 @@ import_all(sqlite3 *db, const struct opts *o, const char *const *files,
 int
 main(int argc, char **argv)
 {
-    struct opts o = { { NULL, NULL, NULL, NULL }, false, false, false, 0 };
+    struct opts o = {
+        { NULL, NULL, NULL, NULL }, false, false, false, false, 0
+    };
     sqlite3 *db;
     int rc;
 
@@ -157,8 +163,8 @@ main(int argc, char **argv)
         return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
     rc = tool_cfg_load(&o.cfg);
-    if (rc != 0) {
-        tool_cfg_free(&o.cfg);
+    if (rc != 0 || o.check_only) {
+        tool_cfg_free(&o.cfg); /* -n: the configuration was checked */
         return rc;
     }
     db = db_open(o.cfg.db);
