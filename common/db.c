@@ -19,7 +19,7 @@
 
 /* DB_CACHE_KIB - page cache per connection (a fixed bound: imports of any
  * size keep their indexes' hot pages in memory) */
-#define DB_CACHE_KIB "65536"
+#define DB_CACHE_KIB "32768"
 
 int
 db_schema_version(void)
