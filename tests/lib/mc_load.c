@@ -102,8 +102,7 @@ one_message(struct worker *w, struct mc_session *s, bool *is_open, size_t k)
         }
         *is_open = true;
     }
-    if (mc_session_message(s, &env, &o->contents[k % o->n_contents], &r) !=
-        0) {
+    if (mc_session_message(s, &env, &o->contents[k % o->n_contents], &r) != 0) {
         mc_session_close(s, false);
         *is_open = false;
     }
@@ -240,8 +239,7 @@ int
 mc_load_format(const struct mc_load_report *rep, struct buf *out)
 {
     uint64_t rate10 = rep->elapsed_us
-                          ? (uint64_t)rep->messages * 10000000 /
-                                rep->elapsed_us
+                          ? (uint64_t)rep->messages * 10000000 / rep->elapsed_us
                           : 0;
 
     if (buf_printf(out,

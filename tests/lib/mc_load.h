@@ -38,15 +38,15 @@ struct mc_load_opts {
 
 /* the totals of a run */
 struct mc_load_report {
-    size_t messages;                      /* messages attempted */
-    size_t connections;                   /* connections opened */
-    size_t actions[MC_ACT_COUNT];         /* messages per final action */
+    size_t messages;                        /* messages attempted */
+    size_t connections;                     /* connections opened */
+    size_t actions[MC_ACT_COUNT];           /* messages per final action */
     size_t errors[MC_WIRE_EDISCONNECT + 1]; /* errors per class */
-    uint64_t elapsed_us;                  /* wall time of the run */
-    uint64_t p50_us;                      /* latency percentiles over the */
-    uint64_t p90_us;                      /* messages that got a final */
-    uint64_t p99_us;                      /* action (MAIL to the action) */
-    uint64_t max_us;                      /* slowest such message */
+    uint64_t elapsed_us;                    /* wall time of the run */
+    uint64_t p50_us;                        /* latency percentiles over the */
+    uint64_t p90_us;                        /* messages that got a final */
+    uint64_t p99_us;                        /* action (MAIL to the action) */
+    uint64_t max_us;                        /* slowest such message */
 };
 
 /* mc_load_run - send o->count messages over o->concurrency threads, each

@@ -34,10 +34,10 @@
 
 /* a stage with macros: its command byte and Postfix's default names */
 struct stage_set {
-    enum mc_stage stage;                        /* the stage */
-    int slot;                                   /* SMFIM_* */
-    char cmd;                                   /* SMFIC_* */
-    const char *names[MC_MACRO_MAX_DEFAULT];    /* NULL-terminated */
+    enum mc_stage stage;                     /* the stage */
+    int slot;                                /* SMFIM_* */
+    char cmd;                                /* SMFIC_* */
+    const char *names[MC_MACRO_MAX_DEFAULT]; /* NULL-terminated */
 };
 
 static const struct stage_set sets[] = {
@@ -169,12 +169,11 @@ builtin(const struct mc_env *e, enum mc_stage stage, struct str name,
 {
     struct str n = bare(name.p, name.len);
     struct str v = { NULL, 0 };
-    int rc;
 
     if (str_eq(n, STR_LIT("_"))) {
-        rc = buf_printf(out, "%s [%s]",
-                        e->client_name ? e->client_name : "unknown",
-                        e->client_ip);
+        int rc = buf_printf(out, "%s [%s]",
+                            e->client_name ? e->client_name : "unknown",
+                            e->client_ip);
         return rc == 0 ? 1 : -1;
     }
     if (!value_of(e, stage, n, rcpt, &v))
@@ -252,8 +251,8 @@ in_list(const struct stage_set *s, const char *symlist, const char *name)
 
 /* put_list - every name of the stage's list; count or -1 */
 static int
-put_list(const struct mc_env *e, const struct stage_set *s,
-         const char *symlist, const char *rcpt, struct buf *out)
+put_list(const struct mc_env *e, const struct stage_set *s, const char *symlist,
+         const char *rcpt, struct buf *out)
 {
     struct str l = str_cstr(symlist);
     int count = 0;
@@ -299,8 +298,8 @@ listed_anywhere(const char *name)
 }
 
 int
-mc_macro_packet(const struct mc_env *env, enum mc_stage stage,
-                const char *rcpt, const char *symlist, struct buf *out)
+mc_macro_packet(const struct mc_env *env, enum mc_stage stage, const char *rcpt,
+                const char *symlist, struct buf *out)
 {
     const struct stage_set *s = find_set(stage);
     int count;
@@ -333,7 +332,6 @@ mc_macro_parse(const char *arg, struct mc_macro *m, const char **why)
     size_t eq = str_chr(a, '=');
     size_t colon = str_chr(a, ':');
     struct str name;
-    char stage[16];
 
     m->stage = MC_STAGE_NONE;
     if (eq == a.len) {
@@ -341,6 +339,8 @@ mc_macro_parse(const char *arg, struct mc_macro *m, const char **why)
         return -1;
     }
     if (colon < eq) {
+        char stage[16];
+
         if (colon >= sizeof(stage)) {
             *why = "unknown stage";
             return -1;

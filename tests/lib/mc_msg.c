@@ -41,8 +41,7 @@ mc_stage_name(enum mc_stage stage)
 int
 mc_stage_parse(const char *name, enum mc_stage *out)
 {
-    for (size_t i = 1; i < sizeof(stage_names) / sizeof(stage_names[0]);
-         i++) {
+    for (size_t i = 1; i < sizeof(stage_names) / sizeof(stage_names[0]); i++) {
         if (ascii_casecmp(name, stage_names[i]) == 0) {
             *out = (enum mc_stage)i;
             return 0;
@@ -180,8 +179,8 @@ flush_header(struct mc_content *c, struct str *name, struct buf *value,
 /* parse_headers - the header section; *body_off set to where the body
  * starts; 0 or -1 */
 static int
-parse_headers(struct mc_content *c, const char *p, size_t len,
-              size_t *body_off, const char **why)
+parse_headers(struct mc_content *c, const char *p, size_t len, size_t *body_off,
+              const char **why)
 {
     struct buf value;
     struct str name = { p, 0 };

@@ -15,7 +15,7 @@
 
 /* MC_MSG_MAX_HEADER - bytes of one header value: Postfix's
  * header_size_limit is 100 KiB; 1 MiB leaves room for oversize tests */
-#define MC_MSG_MAX_HEADER (1024u * 1024)
+#define MC_MSG_MAX_HEADER ((size_t)1024 * 1024)
 
 /* MC_MSG_MAX_HEADERS - headers in one message (Postfix stops at 1 000
  * for hop counting; tests go a little beyond) */
@@ -98,8 +98,7 @@ int mc_content_add_line(struct mc_content *c, const char *line,
 
 /* mc_content_set_body - the body from text (LF or CRLF line ends),
  * stored with CRLF and a final line end (RFC 5321 2.3.8). */
-void mc_content_set_body(struct mc_content *c, const char *text,
-                         size_t len);
+void mc_content_set_body(struct mc_content *c, const char *text, size_t len);
 
 /* mc_content_parse - headers and body of an RFC 5322 message (LF or CRLF
  * line ends).  The header section ends at the first empty line or at the

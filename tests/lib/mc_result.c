@@ -23,8 +23,8 @@
 
 /* action names, indexed by enum mc_action */
 static const char *const action_names[MC_ACT_COUNT] = {
-    "none",     "accept",   "continue", "reject",     "tempfail", "discard",
-    "skip",     "shutdown", "connfail", "disconnect", "error",
+    "none", "accept",   "continue", "reject",     "tempfail", "discard",
+    "skip", "shutdown", "connfail", "disconnect", "error",
 };
 
 const char *
@@ -150,12 +150,13 @@ put_esc(struct buf *out, const char *p, size_t len)
 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)p[i];
-        char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
         int rc;
 
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+            char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
             rc = buf_append(out, e, sizeof(e));
-        else
+        } else
             rc = buf_putc(out, (char)c);
         if (rc != 0)
             return -1;
@@ -192,12 +193,10 @@ put_mod(struct buf *out, const struct mc_mod *m)
     case SMFIR_INSHEADER:
     case SMFIR_CHGHEADER:
         rc = buf_printf(out, " %s=\"%s",
-                        m->cmd == SMFIR_INSHEADER ? "ins_header"
-                                                  : "chg_header",
+                        m->cmd == SMFIR_INSHEADER ? "ins_header" : "chg_header",
                         idx);
         if (rc != 0 || put_esc(out, m->a, strlen(m->a)) != 0 ||
-            buf_append_str(out, ": ") != 0 ||
-            put_esc(out, m->b, m->b_len) != 0)
+            buf_append_str(out, ": ") != 0 || put_esc(out, m->b, m->b_len) != 0)
             return -1;
         return buf_putc(out, '"');
     case SMFIR_ADDRCPT:

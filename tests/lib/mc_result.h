@@ -46,16 +46,16 @@ struct mc_mod {
 
 /* the outcome of one message */
 struct mc_result {
-    enum mc_action action;  /* final action */
-    enum mc_stage stage;    /* stage that decided it */
-    char *reply;            /* SMFIR_REPLYCODE text, or NULL */
-    struct mc_mod *mods;    /* modifications, in order */
-    size_t n_mods;          /* modifications used */
-    size_t cap_mods;        /* modifications allocated */
-    size_t rcpt_rejected;   /* recipients refused one by one */
-    enum mc_wire_err err;   /* class of the error (MC_ACT_ERROR) */
-    char *error;            /* error text, or NULL */
-    uint64_t elapsed_us;    /* from MAIL to the final action */
+    enum mc_action action; /* final action */
+    enum mc_stage stage;   /* stage that decided it */
+    char *reply;           /* SMFIR_REPLYCODE text, or NULL */
+    struct mc_mod *mods;   /* modifications, in order */
+    size_t n_mods;         /* modifications used */
+    size_t cap_mods;       /* modifications allocated */
+    size_t rcpt_rejected;  /* recipients refused one by one */
+    enum mc_wire_err err;  /* class of the error (MC_ACT_ERROR) */
+    char *error;           /* error text, or NULL */
+    uint64_t elapsed_us;   /* from MAIL to the final action */
 };
 
 /* mc_result_reset - free the contents and zero the result. */

@@ -45,11 +45,11 @@
 
 /* MC_SESSION_FLUSH_AT - queued bytes written without waiting for a read
  * (headers and body chunks under SMFIP_NR_*) */
-#define MC_SESSION_FLUSH_AT (256u * 1024)
+#define MC_SESSION_FLUSH_AT ((size_t)256 * 1024)
 
 /* MC_SESSION_MAX_CMD - bytes of one command payload (a header of
  * MC_MSG_MAX_HEADER plus its name) */
-#define MC_SESSION_MAX_CMD (2u * 1024 * 1024)
+#define MC_SESSION_MAX_CMD ((size_t)2 * 1024 * 1024)
 
 /* stage flags: "do not send" and "no reply" bits of SMFIP_* */
 struct stage_flags {
@@ -136,8 +136,8 @@ fail_why(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
 
 /* protocol_error - the filter broke the protocol at stage */
 static int
-protocol_error(struct mc_session *s, struct mc_result *r,
-               enum mc_stage stage, const char *what, char cmd)
+protocol_error(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
+               const char *what, char cmd)
 {
     (void)mc_wire_fail(&s->wire, MC_WIRE_EPROTOCOL, "%s (response 0x%02x)",
                        what, (unsigned)(unsigned char)cmd);
@@ -150,8 +150,8 @@ disconnect(struct mc_session *s, struct mc_result *r, enum mc_stage stage)
 {
     if (mc_wire_flush(&s->wire) != 0)
         return fail(s, r, stage);
-    (void)mc_wire_fail(&s->wire, MC_WIRE_EDISCONNECT,
-                       "closed after sending %s", mc_stage_name(stage));
+    (void)mc_wire_fail(&s->wire, MC_WIRE_EDISCONNECT, "closed after sending %s",
+                       mc_stage_name(stage));
     return fail(s, r, stage);
 }
 
@@ -170,17 +170,20 @@ read_reply(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
 /* set_final - r takes the final action of packet p, if it is one;
  * 1 final, 0 not a final action, -1 a malformed REPLYCODE */
 static int
-set_final(struct mc_result *r, enum mc_stage stage,
-          const struct mc_packet *p)
+set_final(struct mc_result *r, enum mc_stage stage, const struct mc_packet *p)
 {
     static const struct {
-        char cmd;            /* SMFIR_* */
-        enum mc_action act;  /* its action */
+        char cmd;           /* SMFIR_* */
+        enum mc_action act; /* its action */
     } finals[] = {
-        { SMFIR_ACCEPT, MC_ACT_ACCEPT },     { SMFIR_CONTINUE, MC_ACT_CONTINUE },
-        { SMFIR_REJECT, MC_ACT_REJECT },     { SMFIR_TEMPFAIL, MC_ACT_TEMPFAIL },
-        { SMFIR_DISCARD, MC_ACT_DISCARD },   { SMFIR_SKIP, MC_ACT_SKIP },
-        { SMFIR_SHUTDOWN, MC_ACT_SHUTDOWN }, { SMFIR_CONN_FAIL, MC_ACT_CONNFAIL },
+        { SMFIR_ACCEPT, MC_ACT_ACCEPT },
+        { SMFIR_CONTINUE, MC_ACT_CONTINUE },
+        { SMFIR_REJECT, MC_ACT_REJECT },
+        { SMFIR_TEMPFAIL, MC_ACT_TEMPFAIL },
+        { SMFIR_DISCARD, MC_ACT_DISCARD },
+        { SMFIR_SKIP, MC_ACT_SKIP },
+        { SMFIR_SHUTDOWN, MC_ACT_SHUTDOWN },
+        { SMFIR_CONN_FAIL, MC_ACT_CONNFAIL },
     };
 
     r->stage = stage;
@@ -295,8 +298,7 @@ optneg(struct mc_session *s, struct mc_result *r)
     if (read_reply(s, r, MC_STAGE_OPTNEG, &p) != 0)
         return -1;
     if (p.cmd != SMFIC_OPTNEG || p.len < sizeof(got))
-        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad OPTNEG reply",
-                              p.cmd);
+        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad OPTNEG reply", p.cmd);
     memcpy(got, p.data, sizeof(got));
     s->version = ntohl(got[0]);
     s->actions = ntohl(got[1]);
@@ -309,8 +311,7 @@ optneg(struct mc_session *s, struct mc_result *r)
                               "that was not offered",
                               p.cmd);
     if (optneg_symlists(s, p.data + sizeof(got), p.len - sizeof(got)) != 0)
-        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad macro list",
-                              p.cmd);
+        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad macro list", p.cmd);
     return 0;
 }
 
@@ -321,9 +322,9 @@ connect_data(const struct mc_env *e, struct buf *b)
 {
     bool unknown = e->client_ip == NULL || e->client_ip[0] == '\0' ||
                    strcmp(e->client_ip, "unknown") == 0;
-    char fam = unknown                            ? SMFIA_UNKNOWN
-               : strchr(e->client_ip, ':') != NULL ? SMFIA_INET6
-                                                   : SMFIA_INET;
+    char fam = (char)(unknown                             ? SMFIA_UNKNOWN
+                      : strchr(e->client_ip, ':') != NULL ? SMFIA_INET6
+                                                          : SMFIA_INET);
     unsigned char port[2] = { (unsigned char)(e->client_port >> 8),
                               (unsigned char)e->client_port };
     int rc;
@@ -492,7 +493,8 @@ static enum step_rc
 headers(struct mc_session *s, struct mc_result *r, const struct mc_env *e,
         const struct mc_content *c)
 {
-    struct step st = { .stage = MC_STAGE_HEADER, .cmd = SMFIC_HEADER,
+    struct step st = { .stage = MC_STAGE_HEADER,
+                       .cmd = SMFIC_HEADER,
                        .env = e };
     bool leadspc = (s->protocol & SMFIP_HDR_LEADSPC) != 0;
 
@@ -550,10 +552,13 @@ mod_allowed(const struct mc_session *s, char cmd)
         char cmd;     /* SMFIR_* */
         uint32_t act; /* SMFIF_* it needs */
     } need[] = {
-        { SMFIR_ADDHEADER, SMFIF_ADDHDRS },  { SMFIR_INSHEADER, SMFIF_ADDHDRS },
-        { SMFIR_CHGHEADER, SMFIF_CHGHDRS },  { SMFIR_ADDRCPT, SMFIF_ADDRCPT },
+        { SMFIR_ADDHEADER, SMFIF_ADDHDRS },
+        { SMFIR_INSHEADER, SMFIF_ADDHDRS },
+        { SMFIR_CHGHEADER, SMFIF_CHGHDRS },
+        { SMFIR_ADDRCPT, SMFIF_ADDRCPT },
         { SMFIR_ADDRCPT_PAR, SMFIF_ADDRCPT_PAR },
-        { SMFIR_DELRCPT, SMFIF_DELRCPT },    { SMFIR_CHGFROM, SMFIF_CHGFROM },
+        { SMFIR_DELRCPT, SMFIF_DELRCPT },
+        { SMFIR_CHGFROM, SMFIF_CHGFROM },
         { SMFIR_QUARANTINE, SMFIF_QUARANTINE },
         { SMFIR_REPLBODY, SMFIF_CHGBODY },
     };
@@ -587,8 +592,7 @@ eom(struct mc_session *s, struct mc_result *r, const struct mc_env *e)
         if (rc == 1)
             return STEP_FINAL;
         if (rc < 0)
-            return protocol_error(s, r, MC_STAGE_EOM, "bad reply code",
-                                  p.cmd);
+            return protocol_error(s, r, MC_STAGE_EOM, "bad reply code", p.cmd);
         if (!mod_allowed(s, p.cmd))
             return protocol_error(s, r, MC_STAGE_EOM,
                                   "modification not negotiated", p.cmd);

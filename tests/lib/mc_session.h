@@ -31,19 +31,19 @@ struct mc_session_opts {
 
 /* one connection to a filter */
 struct mc_session {
-    struct mc_wire wire;                 /* the socket */
-    enum mc_stage disconnect_at;         /* from the options */
-    uint32_t version;                    /* negotiated protocol version */
-    uint32_t actions;                    /* SMFIF_* the filter may use */
-    uint32_t protocol;                   /* SMFIP_* the filter chose */
-    char *symlist[MC_MACRO_SLOTS];       /* filter's macro lists or NULL */
-    bool is_open;                        /* usable for another message */
-    bool is_done;                        /* decided at connect or helo */
-    enum mc_action done_action;          /* that decision */
-    enum mc_stage done_stage;            /* where it was made */
-    char *done_reply;                    /* its reply text, or NULL */
-    struct buf scratch;                  /* command payloads */
-    struct buf macros;                   /* macro packet payloads */
+    struct mc_wire wire;           /* the socket */
+    enum mc_stage disconnect_at;   /* from the options */
+    uint32_t version;              /* negotiated protocol version */
+    uint32_t actions;              /* SMFIF_* the filter may use */
+    uint32_t protocol;             /* SMFIP_* the filter chose */
+    char *symlist[MC_MACRO_SLOTS]; /* filter's macro lists or NULL */
+    bool is_open;                  /* usable for another message */
+    bool is_done;                  /* decided at connect or helo */
+    enum mc_action done_action;    /* that decision */
+    enum mc_stage done_stage;      /* where it was made */
+    char *done_reply;              /* its reply text, or NULL */
+    struct buf scratch;            /* command payloads */
+    struct buf macros;             /* macro packet payloads */
 };
 
 /* mc_session_open - connect, negotiate (version 6, every action and

@@ -171,8 +171,7 @@ finish_connect(struct mc_wire *w)
 }
 
 int
-mc_wire_open(struct mc_wire *w, const char *spec, int timeout_ms,
-             bool nodelay)
+mc_wire_open(struct mc_wire *w, const char *spec, int timeout_ms, bool nodelay)
 {
     struct sockaddr_storage ss;
     socklen_t ss_len;
@@ -185,8 +184,7 @@ mc_wire_open(struct mc_wire *w, const char *spec, int timeout_ms,
     buf_init(&w->out, MC_WIRE_MAX_OUT);
     if (mc_wire_parse_spec(spec, &ss, &ss_len, &why) != 0)
         return mc_wire_fail(w, MC_WIRE_ECONNECT, "socket %s: %s", spec, why);
-    w->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                   0);
+    w->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (w->fd < 0)
         return fail_errno(w, MC_WIRE_ECONNECT, "socket");
     if (nodelay && ss.ss_family != AF_UNIX &&
@@ -238,8 +236,8 @@ mc_wire_flush(struct mc_wire *w)
     if (w->err != MC_WIRE_OK)
         return -1;
     while (off < w->out.len) {
-        ssize_t n = send(w->fd, w->out.data + off, w->out.len - off,
-                         MSG_NOSIGNAL);
+        ssize_t n =
+            send(w->fd, w->out.data + off, w->out.len - off, MSG_NOSIGNAL);
 
         if (n >= 0) {
             off += (size_t)n;

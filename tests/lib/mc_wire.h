@@ -24,11 +24,11 @@
 
 /* MC_WIRE_MAX_REPLY - largest filter packet accepted: REPLBODY chunks are
  * at most 1 MiB (SMFIP_MDS_1M); anything far bigger is a broken filter */
-#define MC_WIRE_MAX_REPLY (16u * 1024 * 1024)
+#define MC_WIRE_MAX_REPLY ((size_t)16 * 1024 * 1024)
 
 /* MC_WIRE_MAX_OUT - pending output; a frame holds at most one header or
  * one 64 KiB body chunk, and the CLI limits generated headers to 1 MiB */
-#define MC_WIRE_MAX_OUT (4u * 1024 * 1024)
+#define MC_WIRE_MAX_OUT ((size_t)4 * 1024 * 1024)
 
 /* MC_WIRE_MAX_ERR - bytes of an error message */
 #define MC_WIRE_MAX_ERR 256
@@ -90,8 +90,8 @@ int mc_wire_flush(struct mc_wire *w) WARN_UNUSED;
 int mc_wire_read(struct mc_wire *w, struct mc_packet *pkt) WARN_UNUSED;
 
 /* mc_wire_fail - record a failure (the first one wins); returns -1. */
-int mc_wire_fail(struct mc_wire *w, enum mc_wire_err err, const char *fmt,
-                 ...) LOG_FMT(3, 4);
+int mc_wire_fail(struct mc_wire *w, enum mc_wire_err err, const char *fmt, ...)
+    LOG_FMT(3, 4);
 
 /* mc_wire_err_name - "timeout", "closed", ... for a failure class. */
 const char *mc_wire_err_name(enum mc_wire_err err);

@@ -66,10 +66,10 @@
 #include "tests/lib/mc_session.h"
 
 /* MC_CLI_MAX_FILE - bytes of a --message file */
-#define MC_CLI_MAX_FILE (64u * 1024 * 1024)
+#define MC_CLI_MAX_FILE ((size_t)64 * 1024 * 1024)
 
 /* MC_CLI_MAX_LINE - bytes of an output line */
-#define MC_CLI_MAX_LINE (64u * 1024 * 1024)
+#define MC_CLI_MAX_LINE ((size_t)64 * 1024 * 1024)
 
 /* MC_CLI_MAX_LIST - repeatable options of one kind */
 #define MC_CLI_MAX_LIST 100000
@@ -82,23 +82,23 @@ struct list {
 
 /* everything the command line says */
 struct opts {
-    struct mc_session_opts sess;  /* socket and protocol options */
-    struct mc_env env;            /* envelope */
-    struct list rcpt;             /* --rcpt */
-    struct list header;           /* --header */
-    struct list message;          /* --message */
-    struct list macro;            /* --macro */
-    struct mc_macro *macros;      /* parsed --macro */
-    const char *body;             /* --body */
-    const char *disconnect;       /* --disconnect-at */
-    uint64_t timeout;             /* --timeout, seconds */
-    uint64_t port;                /* --client-port */
-    uint64_t count;               /* --count, 0 for one pass */
-    uint64_t concurrency;         /* --concurrency */
-    uint64_t per_conn;            /* --per-conn */
-    uint64_t headers_count;       /* --headers-count */
-    uint64_t header_size;         /* --header-size, 0 for none */
-    bool nodelay;                 /* --nodelay */
+    struct mc_session_opts sess; /* socket and protocol options */
+    struct mc_env env;           /* envelope */
+    struct list rcpt;            /* --rcpt */
+    struct list header;          /* --header */
+    struct list message;         /* --message */
+    struct list macro;           /* --macro */
+    struct mc_macro *macros;     /* parsed --macro */
+    const char *body;            /* --body */
+    const char *disconnect;      /* --disconnect-at */
+    uint64_t timeout;            /* --timeout, seconds */
+    uint64_t port;               /* --client-port */
+    uint64_t count;              /* --count, 0 for one pass */
+    uint64_t concurrency;        /* --concurrency */
+    uint64_t per_conn;           /* --per-conn */
+    uint64_t headers_count;      /* --headers-count */
+    uint64_t header_size;        /* --header-size, 0 for none */
+    bool nodelay;                /* --nodelay */
 };
 
 /* option kinds */
@@ -284,7 +284,7 @@ read_file(const char *path, struct buf *out)
     buf_init(out, MC_CLI_MAX_FILE);
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (buf_append(out, chunk, n) != 0) {
-            log_err("%s: larger than %u bytes", path, MC_CLI_MAX_FILE);
+            log_err("%s: larger than %zu bytes", path, MC_CLI_MAX_FILE);
             rc = -1;
             break;
         }
@@ -333,8 +333,8 @@ build_contents(const struct opts *o, struct mc_content **out, size_t *n)
             buf_free(&file);
             return EX_NOINPUT;
         }
-        rc = mc_content_parse(&c[i], file.data ? file.data : "", file.len,
-                              &why);
+        rc =
+            mc_content_parse(&c[i], file.data ? file.data : "", file.len, &why);
         buf_free(&file);
         if (rc != 0) {
             log_err("%s: %s", o->message.v[i], why);
@@ -385,7 +385,7 @@ print_result(const struct mc_result *r)
     if (rc == 0)
         printf("%s\n", buf_cstr(&line));
     else
-        log_err("result line longer than %u bytes", MC_CLI_MAX_LINE);
+        log_err("result line longer than %zu bytes", MC_CLI_MAX_LINE);
     buf_free(&line);
     return rc;
 }
@@ -446,9 +446,12 @@ int
 main(int argc, char **argv)
 {
     struct opts o = {
-        .env = { .client_ip = "192.0.2.1", .client_port = 54321,
-                 .helo = "client.test", .from = "<>",
-                 .queue_id = "4XTEST0001", .myhostname = "receiver.test" },
+        .env = { .client_ip = "192.0.2.1",
+                 .client_port = 54321,
+                 .helo = "client.test",
+                 .from = "<>",
+                 .queue_id = "4XTEST0001",
+                 .myhostname = "receiver.test" },
         .timeout = 30,
         .port = 54321,
     };
