@@ -119,9 +119,16 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $(ARCHIVES)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(ARCHIVES) \
 		$(SYS_LIBS) -lcmocka
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(ARCHIVES)
+# The tools link tests/lib as an archive, so each takes only the parts it
+# uses (tests/tools/milterclient.c uses tests/lib/mc_*.c).
+TESTLIB_A := $(if $(TESTLIB_SRCS),$(BUILD)/tests/lib/libtestlib.a)
+ifneq ($(TESTLIB_SRCS),)
+$(BUILD)/tests/lib/libtestlib.a: $(TESTLIB_OBJS)
+endif
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TESTLIB_A) $(ARCHIVES)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(ARCHIVES) $(SYS_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_A) $(ARCHIVES) $(SYS_LIBS)
 
 # --------------------------------------------------------------- top level
 .SECONDARY:
