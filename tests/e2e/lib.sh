@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - the end-to-end harness: a private Postfix, OpenDKIM signing and
 # verifying through libunbound, and the messages between them (sourced by
 # bash: it uses /dev/tcp).
@@ -51,6 +52,8 @@
 #   e2e_stop_all                stop Postfix and every pid in
 #                               $E2E_DIR/pids (for the caller's trap)
 
+# shellcheck disable=SC2034 # the ports and names are the caller's too
+{
 E2E_HOST=mx.receiver.test
 E2E_SMTP_PORT=2525
 E2E_SUBMIT_PORT=2587
@@ -61,6 +64,7 @@ E2E_SIGNER_IP=192.0.2.25
 E2E_USERS="bob postmaster dmarc-rua"
 E2E_PF="$E2E_DIR/postfix"
 E2E_MAIL_UID=65534 # nobody: the virtual agent needs no system user
+}
 
 e2e_wait_tcp() {
     _n=0
@@ -246,10 +250,10 @@ e2e_held() {
 e2e_stop_all() {
     e2e_postfix_stop
     [ -f "$E2E_DIR/pids" ] || return 0
-    for _p in $(cat "$E2E_DIR/pids"); do
+    while read -r _p; do
         kill "$_p" 2>/dev/null
-    done
-    for _p in $(cat "$E2E_DIR/pids"); do
+    done <"$E2E_DIR/pids"
+    while read -r _p; do
         _n=0
         while kill -0 "$_p" 2>/dev/null && [ "$_n" -lt 30 ]; do
             sleep 0.1
@@ -257,7 +261,7 @@ e2e_stop_all() {
         done
         kill -9 "$_p" 2>/dev/null
         wait "$_p" 2>/dev/null
-    done
+    done <"$E2E_DIR/pids"
     rm -f "$E2E_DIR/pids"
     return 0
 }
@@ -265,7 +269,7 @@ e2e_stop_all() {
 # e2e_header FILE NAME - the unfolded header fields NAME of the message
 # in FILE, one per line (name compared without regard to case)
 e2e_header() {
-    awk -v want="$(echo "$2" | tr 'A-Z' 'a-z')" '
+    awk -v want="$(echo "$2" | tr '[:upper:]' '[:lower:]')" '
         /^$/ { exit }
         /^[ \t]/ { if (keep) { sub(/^[ \t]+/, " "); cur = cur $0 }; next }
         { if (keep) print cur
