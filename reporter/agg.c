@@ -78,8 +78,8 @@ agg_row_add_dkim(struct agg_row *r, const struct agg_dkim *d)
 
         if (cap > AGG_MAX_DKIM)
             cap = AGG_MAX_DKIM;
-        r->dkim_results = xreallocarray(r->dkim_results, cap,
-                                        sizeof(*r->dkim_results));
+        r->dkim_results =
+            xreallocarray(r->dkim_results, cap, sizeof(*r->dkim_results));
         r->dkim_cap = cap;
     }
     r->dkim_results[r->dkim_count++] = *d;
@@ -206,8 +206,8 @@ ip6_expand(const unsigned char *a, char *out, size_t out_size)
     int n = snprintf(out, out_size,
                      "%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
                      "%02x%02x:%02x%02x:%02x%02x:%02x%02x",
-                     a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
-                     a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+                     a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9],
+                     a[10], a[11], a[12], a[13], a[14], a[15]);
 
     return n < 0 || (size_t)n >= out_size ? -1 : 0;
 }
@@ -238,9 +238,9 @@ agg_dkim_from_code(int code)
 {
     /* history-format.md 4.7; softfail (2) is no DKIM result: fail */
     static const enum agg_dkim_result map[] = {
-        AGG_DKIM_PASS,      AGG_DKIM_PERMERROR, AGG_DKIM_FAIL,
-        AGG_DKIM_NEUTRAL,   AGG_DKIM_TEMPERROR, AGG_DKIM_PERMERROR,
-        AGG_DKIM_NONE,      AGG_DKIM_FAIL,      AGG_DKIM_POLICY,
+        AGG_DKIM_PASS,    AGG_DKIM_PERMERROR, AGG_DKIM_FAIL,
+        AGG_DKIM_NEUTRAL, AGG_DKIM_TEMPERROR, AGG_DKIM_PERMERROR,
+        AGG_DKIM_NONE,    AGG_DKIM_FAIL,      AGG_DKIM_POLICY,
     };
 
     if (code >= 0 && (size_t)code < sizeof(map) / sizeof(map[0]))
@@ -255,9 +255,9 @@ agg_spf_from_code(int code)
 {
     /* history-format.md 4.7; RFC 7489 has no SPF "policy": none */
     static const enum agg_spf_result map[] = {
-        AGG_SPF_PASS,      AGG_SPF_PERMERROR, AGG_SPF_SOFTFAIL,
-        AGG_SPF_NEUTRAL,   AGG_SPF_TEMPERROR, AGG_SPF_PERMERROR,
-        AGG_SPF_NONE,      AGG_SPF_FAIL,      AGG_SPF_NONE,
+        AGG_SPF_PASS,    AGG_SPF_PERMERROR, AGG_SPF_SOFTFAIL,
+        AGG_SPF_NEUTRAL, AGG_SPF_TEMPERROR, AGG_SPF_PERMERROR,
+        AGG_SPF_NONE,    AGG_SPF_FAIL,      AGG_SPF_NONE,
     };
 
     if (code == -1)
@@ -276,7 +276,7 @@ pick(const char *const *names, size_t n, unsigned i)
     return names[i];
 }
 
-#define PICK(names, v) pick(names, sizeof(names) / sizeof(names[0]), v)
+#define PICK(names, v) pick((names), sizeof(names) / sizeof((names)[0]), (v))
 
 const char *
 agg_disposition_str(enum agg_disposition d)
@@ -311,8 +311,8 @@ agg_reason_str(enum agg_reason_type t)
 const char *
 agg_dkim_result_str(enum agg_dkim_result r)
 {
-    static const char *const names[] = { "none",    "pass",      "fail",
-                                         "policy",  "neutral",   "temperror",
+    static const char *const names[] = { "none",     "pass",    "fail",
+                                         "policy",   "neutral", "temperror",
                                          "permerror" };
     return PICK(names, (unsigned)r);
 }
@@ -320,8 +320,8 @@ agg_dkim_result_str(enum agg_dkim_result r)
 const char *
 agg_spf_result_str(enum agg_spf_result r)
 {
-    static const char *const names[] = { "none",      "neutral",  "pass",
-                                         "fail",      "softfail", "temperror",
+    static const char *const names[] = { "none",     "neutral",  "pass",
+                                         "fail",     "softfail", "temperror",
                                          "permerror" };
     return PICK(names, (unsigned)r);
 }

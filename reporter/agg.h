@@ -106,14 +106,14 @@ struct agg_meta {
 
 /* policy_published; the domain is borrowed */
 struct agg_policy {
-    const char *domain;         /* where the record was found (required) */
-    enum agg_alignment adkim;   /* default relaxed */
-    enum agg_alignment aspf;    /* default relaxed */
-    enum agg_disposition p;     /* requested policy */
-    enum agg_disposition sp;    /* subdomain policy; the caller sets p's
-                                   value when the record has no sp */
-    unsigned pct;               /* 0..100, default 100 */
-    const char *fo;             /* "0" when NULL or empty */
+    const char *domain;       /* where the record was found (required) */
+    enum agg_alignment adkim; /* default relaxed */
+    enum agg_alignment aspf;  /* default relaxed */
+    enum agg_disposition p;   /* requested policy */
+    enum agg_disposition sp;  /* subdomain policy; the caller sets p's
+                                 value when the record has no sp */
+    unsigned pct;             /* 0..100, default 100 */
+    const char *fo;           /* "0" when NULL or empty */
 };
 
 /* one override reason */
@@ -124,10 +124,10 @@ struct agg_reason {
 
 /* one DKIM result of auth_results */
 struct agg_dkim {
-    const char *domain;         /* d= (required) */
-    const char *selector;       /* s=; NULL or "" to omit */
+    const char *domain;          /* d= (required) */
+    const char *selector;        /* s=; NULL or "" to omit */
     enum agg_dkim_result result; /* verification result */
-    const char *human_result;   /* optional; NULL or "" to omit */
+    const char *human_result;    /* optional; NULL or "" to omit */
 };
 
 /* one SPF result of auth_results */
@@ -145,16 +145,16 @@ struct agg_row {
     enum agg_dmarc_result dkim;       /* aligned DKIM result */
     enum agg_dmarc_result spf;        /* aligned SPF result */
     struct agg_reason reasons[AGG_MAX_REASONS]; /* override reasons */
-    size_t reason_count;              /* reasons used */
-    const char *header_from;          /* RFC5322.From domain (required) */
-    const char *envelope_from;        /* RFC5321.MailFrom domain; NULL or
-                                         "" for the null sender */
-    const char *envelope_to;          /* optional; NULL or "" to omit */
-    struct agg_dkim *dkim_results;    /* DKIM results, grown as needed */
-    size_t dkim_count;                /* DKIM results used */
-    size_t dkim_cap;                  /* DKIM results allocated */
+    size_t reason_count;                        /* reasons used */
+    const char *header_from;       /* RFC5322.From domain (required) */
+    const char *envelope_from;     /* RFC5321.MailFrom domain; NULL or
+                                      "" for the null sender */
+    const char *envelope_to;       /* optional; NULL or "" to omit */
+    struct agg_dkim *dkim_results; /* DKIM results, grown as needed */
+    size_t dkim_count;             /* DKIM results used */
+    size_t dkim_cap;               /* DKIM results allocated */
     struct agg_spf spf_results[AGG_MAX_SPF]; /* SPF results */
-    size_t spf_count;                 /* SPF results used */
+    size_t spf_count;                        /* SPF results used */
 };
 
 /* agg_policy_init - the defaults of RFC 7489 section 6.3 for domain:
@@ -188,8 +188,7 @@ int agg_row_add_reason(struct agg_row *r, enum agg_reason_type type,
 int agg_meta_check(const struct agg_meta *m, const char **why) WARN_UNUSED;
 
 /* agg_policy_check - 0 when the policy can be written, else -1 with *why. */
-int agg_policy_check(const struct agg_policy *p,
-                     const char **why) WARN_UNUSED;
+int agg_policy_check(const struct agg_policy *p, const char **why) WARN_UNUSED;
 
 /* agg_row_check - 0 when the row can be written, else -1 with *why: a
  * missing header_from, a count of 0, no SPF result, a source IP that is

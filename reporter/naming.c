@@ -31,7 +31,10 @@ static uint64_t
 fnv_add(uint64_t h, const char *p, size_t len, bool is_fold)
 {
     for (size_t i = 0; i <= len; i++) {
-        char c = i < len ? p[i] : '\0';
+        char c = '\0';
+
+        if (i < len)
+            c = p[i];
 
         h ^= (unsigned char)(is_fold ? ascii_lower(c) : c);
         h *= NAMING_FNV_PRIME;
@@ -70,7 +73,8 @@ naming_report_id(const char *org, const char *policy_domain, int64_t begin,
 bool
 naming_domain_ok(const char *s)
 {
-    size_t len = strlen(s), label = 0;
+    size_t len = strlen(s);
+    size_t label = 0;
 
     if (len == 0 || len > NAMING_MAX_DOMAIN)
         return false;
@@ -106,28 +110,36 @@ id_ok(const char *id)
     return true;
 }
 
-int
-naming_filename(const char *receiver, const char *policy_domain,
-                int64_t begin, int64_t end, const char *id, char *out,
-                size_t out_size, const char **why)
+/* report_ok - the checks shared by naming_filename and naming_subject */
+static int
+report_ok(const struct naming_report *n, const char **why)
 {
-    int n;
-
-    if (!naming_domain_ok(receiver) || !naming_domain_ok(policy_domain)) {
+    if (!naming_domain_ok(n->receiver) || !naming_domain_ok(n->policy_domain)) {
         *why = "receiver or policy domain is not a domain name";
         return -1;
     }
-    if (!id_ok(id)) {
+    if (!id_ok(n->id)) {
         *why = "report id is not 1-39 letters and digits";
         return -1;
     }
-    if (begin < 0 || end <= begin) {
+    if (n->begin < 0 || n->end <= n->begin) {
         *why = "bad date range";
         return -1;
     }
-    n = snprintf(out, out_size, "%s!%s!%" PRId64 "!%" PRId64 "!%s.xml.gz",
-                 receiver, policy_domain, begin, end, id);
-    if (n < 0 || (size_t)n >= out_size) {
+    return 0;
+}
+
+int
+naming_filename(const struct naming_report *n, char *out, size_t out_size,
+                const char **why)
+{
+    int len;
+
+    if (report_ok(n, why) < 0)
+        return -1;
+    len = snprintf(out, out_size, "%s!%s!%" PRId64 "!%" PRId64 "!%s.xml.gz",
+                   n->receiver, n->policy_domain, n->begin, n->end, n->id);
+    if (len < 0 || (size_t)len >= out_size) {
         *why = "file name buffer too small";
         return -1;
     }
@@ -135,23 +147,17 @@ naming_filename(const char *receiver, const char *policy_domain,
 }
 
 int
-naming_subject(const char *policy_domain, const char *submitter,
-               const char *id, char *out, size_t out_size, const char **why)
+naming_subject(const struct naming_report *n, char *out, size_t out_size,
+               const char **why)
 {
-    int n;
+    int len;
 
-    if (!naming_domain_ok(policy_domain) || !naming_domain_ok(submitter)) {
-        *why = "policy domain or submitter is not a domain name";
+    if (report_ok(n, why) < 0)
         return -1;
-    }
-    if (!id_ok(id)) {
-        *why = "report id is not 1-39 letters and digits";
-        return -1;
-    }
-    n = snprintf(out, out_size,
-                 "Report Domain: %s Submitter: %s Report-ID: <%s>",
-                 policy_domain, submitter, id);
-    if (n < 0 || (size_t)n >= out_size) {
+    len = snprintf(out, out_size,
+                   "Report Domain: %s Submitter: %s Report-ID: <%s>",
+                   n->policy_domain, n->receiver, n->id);
+    if (len < 0 || (size_t)len >= out_size) {
         *why = "Subject buffer too small";
         return -1;
     }

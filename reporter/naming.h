@@ -26,8 +26,7 @@
  * section 2.3.4) */
 #define NAMING_MAX_DOMAIN 253
 /* NAMING_FILE_SIZE - receiver!domain!begin!end!id.xml.gz and NUL */
-#define NAMING_FILE_SIZE                                                     \
-    (2 * NAMING_MAX_DOMAIN + 2 * 21 + NAMING_ID_SIZE + 16)
+#define NAMING_FILE_SIZE (2 * NAMING_MAX_DOMAIN + 2 * 21 + NAMING_ID_SIZE + 16)
 /* NAMING_SUBJECT_SIZE - the Subject value and NUL */
 #define NAMING_SUBJECT_SIZE (2 * NAMING_MAX_DOMAIN + NAMING_ID_SIZE + 64)
 
@@ -38,30 +37,38 @@
  * of one domain never share a begin, and a different end or organization
  * changes the hash.  out gets NAMING_ID_SIZE bytes.  0, or -1 when begin
  * is negative or end <= begin. */
-int naming_report_id(const char *org, const char *policy_domain,
-                     int64_t begin, int64_t end, char *out,
-                     size_t out_size) WARN_UNUSED;
+int naming_report_id(const char *org, const char *policy_domain, int64_t begin,
+                     int64_t end, char *out, size_t out_size) WARN_UNUSED;
 
 /* naming_domain_ok - true when s is a domain name safe in a file name and
  * a header: 1..253 bytes of letters, digits, '-', '_' and '.', no empty
  * label, at most 63 bytes a label. */
 bool naming_domain_ok(const char *s);
 
-/* naming_filename - "receiver!policy-domain!begin!end!id.xml.gz" (RFC 7489
- * section 7.2.1.1 with erratum 5365's extension).  receiver and
- * policy_domain must pass naming_domain_ok, id must be 1..39 letters and
- * digits.  0, or -1 with *why. */
-int naming_filename(const char *receiver, const char *policy_domain,
-                    int64_t begin, int64_t end, const char *id, char *out,
-                    size_t out_size, const char **why) WARN_UNUSED;
+/* the parts that name one report; all borrowed */
+struct naming_report {
+    const char *receiver;      /* the reporting domain (file name
+                                  "receiver", Subject "Submitter") */
+    const char *policy_domain; /* where the DMARC record was found */
+    int64_t begin;             /* period start, epoch seconds UTC */
+    int64_t end;               /* period end, epoch seconds UTC */
+    const char *id;            /* naming_report_id() */
+};
 
-/* naming_subject - "Report Domain: <policy_domain> Submitter: <submitter>
+/* naming_filename - "receiver!policy-domain!begin!end!id.xml.gz" (RFC 7489
+ * section 7.2.1.1 with erratum 5365's extension).  Both domains must pass
+ * naming_domain_ok, the id must be 1..39 letters and digits, end > begin
+ * >= 0.  out gets NAMING_FILE_SIZE bytes.  0, or -1 with *why. */
+int naming_filename(const struct naming_report *n, char *out, size_t out_size,
+                    const char **why) WARN_UNUSED;
+
+/* naming_subject - "Report Domain: <policy_domain> Submitter: <receiver>
  * Report-ID: <<id>>" (RFC 7489 section 7.2.1.1; the id in angle brackets,
  * "<" dot-atom-text ">", as erratum 6485 and RFC 9990's ridtxt have it,
- * so the Subject, the XML and the file name carry the same id).  Both
- * domains must pass naming_domain_ok.  0, or -1 with *why. */
-int naming_subject(const char *policy_domain, const char *submitter,
-                   const char *id, char *out, size_t out_size,
+ * so the Subject, the XML and the file name carry the same id).  Checks
+ * as naming_filename.  out gets NAMING_SUBJECT_SIZE bytes.  0, or -1 with
+ * *why. */
+int naming_subject(const struct naming_report *n, char *out, size_t out_size,
                    const char **why) WARN_UNUSED;
 
 #endif

@@ -105,7 +105,8 @@ static size_t
 utf8_len(const unsigned char *p, size_t left)
 {
     size_t n;
-    unsigned lo = 0x80, hi = 0xbf;
+    unsigned lo = 0x80;
+    unsigned hi = 0xbf;
 
     if (p[0] < 0x80)
         return 1;
@@ -170,8 +171,7 @@ clean_text(struct xml_report *x, const char *s)
 static void
 elem(struct xml_report *x, const char *name, const char *text)
 {
-    if (xmlTextWriterWriteElement(x->w, XC(name),
-                                  XC(clean_text(x, text))) < 0)
+    if (xmlTextWriterWriteElement(x->w, XC(name), XC(clean_text(x, text))) < 0)
         x->is_failed = true;
 }
 
@@ -295,8 +295,8 @@ fail:
 }
 
 struct xml_report *
-xml_begin(const struct agg_meta *m, const struct agg_policy *p,
-          bool is_gzip, size_t max_out, const char **why)
+xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
+          size_t max_out, const char **why)
 {
     struct xml_report *x;
 
@@ -463,8 +463,7 @@ xml_end(struct xml_report *x, char **out, size_t *out_len, const char **why)
         x->is_failed = true;
     xmlFreeTextWriter(x->w); /* closes the output buffer */
     x->w = NULL;
-    if (!x->is_failed && x->is_gzip &&
-        sink_deflate(x, NULL, 0, Z_FINISH) < 0)
+    if (!x->is_failed && x->is_gzip && sink_deflate(x, NULL, 0, Z_FINISH) < 0)
         x->is_failed = true;
     if (x->is_failed) {
         *why = "XML output failed (report too large?)";

@@ -20,7 +20,7 @@
 #include "common/xalloc.h"
 
 /* TESTXML_MAX - largest schema or decompressed report read by the tests */
-#define TESTXML_MAX (64u * 1024 * 1024)
+#define TESTXML_MAX ((size_t)64 * 1024 * 1024)
 
 /* the compiled schema, loaded on first use */
 static xmlSchemaPtr schema;
@@ -87,8 +87,8 @@ load_schema(void)
     if (schema != NULL)
         return schema;
     buf_init(&b, TESTXML_MAX);
-    if (read_file(testxml_path("tests/data/xsd/rfc7489-appendix-c.xsd"),
-                  &b) < 0) {
+    if (read_file(testxml_path("tests/data/xsd/rfc7489-appendix-c.xsd"), &b) <
+        0) {
         buf_free(&b);
         return NULL;
     }
@@ -108,8 +108,8 @@ on_error(void *ctx, xmlErrorPtr e)
 {
     (void)ctx;
     if (first_error[0] == '\0' && e != NULL && e->message != NULL)
-        (void)snprintf(first_error, sizeof(first_error), "line %d: %s",
-                       e->line, e->message);
+        (void)snprintf(first_error, sizeof(first_error), "line %d: %s", e->line,
+                       e->message);
 }
 
 int

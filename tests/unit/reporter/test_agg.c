@@ -20,14 +20,22 @@ struct code_case {
 };
 
 static const struct code_case code_cases[] = {
-    { -1, "permerror", "none" },  { 0, "pass", "pass" },
-    { 1, "permerror", "permerror" }, { 2, "fail", "softfail" },
-    { 3, "neutral", "neutral" },  { 4, "temperror", "temperror" },
-    { 5, "permerror", "permerror" }, { 6, "none", "none" },
-    { 7, "fail", "fail" },        { 8, "policy", "none" },
-    { 9, "permerror", "permerror" }, { 10, "permerror", "permerror" },
-    { 11, "permerror", "permerror" }, { 12, "permerror", "permerror" },
-    { 13, "permerror", "permerror" }, { -7, "permerror", "permerror" },
+    { -1, "permerror", "none" },
+    { 0, "pass", "pass" },
+    { 1, "permerror", "permerror" },
+    { 2, "fail", "softfail" },
+    { 3, "neutral", "neutral" },
+    { 4, "temperror", "temperror" },
+    { 5, "permerror", "permerror" },
+    { 6, "none", "none" },
+    { 7, "fail", "fail" },
+    { 8, "policy", "none" },
+    { 9, "permerror", "permerror" },
+    { 10, "permerror", "permerror" },
+    { 11, "permerror", "permerror" },
+    { 12, "permerror", "permerror" },
+    { 13, "permerror", "permerror" },
+    { -7, "permerror", "permerror" },
 };
 
 /* test_codes - history-format.md 4.7, row by row */
@@ -96,15 +104,13 @@ static void
 test_names(void **state)
 {
     (void)state;
-    assert_string_equal(agg_disposition_str(AGG_DISP_QUARANTINE),
-                        "quarantine");
+    assert_string_equal(agg_disposition_str(AGG_DISP_QUARANTINE), "quarantine");
     assert_string_equal(agg_alignment_str(AGG_ALIGN_STRICT), "s");
     assert_string_equal(agg_dmarc_result_str(AGG_DMARC_PASS), "pass");
     assert_string_equal(agg_reason_str(AGG_REASON_TRUSTED_FORWARDER),
                         "trusted_forwarder");
     assert_string_equal(agg_reason_str(AGG_REASON_OTHER), "other");
-    assert_string_equal(agg_dkim_result_str(AGG_DKIM_PERMERROR),
-                        "permerror");
+    assert_string_equal(agg_dkim_result_str(AGG_DKIM_PERMERROR), "permerror");
     assert_string_equal(agg_spf_result_str(AGG_SPF_SOFTFAIL), "softfail");
     assert_string_equal(agg_spf_scope_str(AGG_SCOPE_MFROM), "mfrom");
 }
@@ -146,14 +152,30 @@ break_row(struct agg_row *r, int what)
     struct agg_spf s = { NULL, AGG_SCOPE_HELO, AGG_SPF_NONE };
 
     switch (what) {
-    case 0: r->source_ip = NULL; break;
-    case 1: r->source_ip = "300.1.1.1"; break;
-    case 2: r->count = 0; break;
-    case 3: r->header_from = NULL; break;
-    case 4: r->header_from = ""; break;
-    case 5: r->spf_count = 0; break;
-    case 6: assert_int_equal(agg_row_add_dkim(r, &d), 0); break;
-    default: assert_int_equal(agg_row_add_spf(r, &s), 0); break;
+    case 0:
+        r->source_ip = NULL;
+        break;
+    case 1:
+        r->source_ip = "300.1.1.1";
+        break;
+    case 2:
+        r->count = 0;
+        break;
+    case 3:
+        r->header_from = NULL;
+        break;
+    case 4:
+        r->header_from = "";
+        break;
+    case 5:
+        r->spf_count = 0;
+        break;
+    case 6:
+        assert_int_equal(agg_row_add_dkim(r, &d), 0);
+        break;
+    default:
+        assert_int_equal(agg_row_add_spf(r, &s), 0);
+        break;
     }
 }
 
@@ -213,8 +235,10 @@ struct meta_case {
 };
 
 static const struct meta_case meta_cases[] = {
-    { 0, "no org_name" },   { 1, "no email" },
-    { 2, "no report_id" },  { 3, "date range ends before it begins" },
+    { 0, "no org_name" },
+    { 1, "no email" },
+    { 2, "no report_id" },
+    { 3, "date range ends before it begins" },
     { 4, "error count without errors" },
 };
 
@@ -227,16 +251,26 @@ test_meta_policy_check(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(meta_cases) / sizeof(meta_cases[0]); i++) {
-        struct agg_meta m = { "Org", "r@example.net", NULL, "id1", 0, 86400,
-                              NULL, 0 };
+        struct agg_meta m = { "Org", "r@example.net", NULL, "id1",
+                              0,     86400,           NULL, 0 };
 
         assert_int_equal(agg_meta_check(&m, &why), 0);
         switch (meta_cases[i].what) {
-        case 0: m.org_name = ""; break;
-        case 1: m.email = NULL; break;
-        case 2: m.report_id = ""; break;
-        case 3: m.end = m.begin; break;
-        default: m.error_count = 1; break;
+        case 0:
+            m.org_name = "";
+            break;
+        case 1:
+            m.email = NULL;
+            break;
+        case 2:
+            m.report_id = "";
+            break;
+        case 3:
+            m.end = m.begin;
+            break;
+        default:
+            m.error_count = 1;
+            break;
         }
         assert_int_equal(agg_meta_check(&m, &why), -1);
         assert_string_equal(why, meta_cases[i].why);
@@ -256,12 +290,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_codes),
-        cmocka_unit_test(test_ip_format),
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_row_check),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_meta_policy_check),
+        cmocka_unit_test(test_codes),  cmocka_unit_test(test_ip_format),
+        cmocka_unit_test(test_names),  cmocka_unit_test(test_row_check),
+        cmocka_unit_test(test_limits), cmocka_unit_test(test_meta_policy_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

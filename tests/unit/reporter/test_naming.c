@@ -17,15 +17,15 @@
 static void
 id(const char *org, const char *dom, int64_t b, int64_t e, char *out)
 {
-    assert_int_equal(naming_report_id(org, dom, b, e, out, NAMING_ID_SIZE),
-                     0);
+    assert_int_equal(naming_report_id(org, dom, b, e, out, NAMING_ID_SIZE), 0);
 }
 
 /* test_report_id - alphanumeric, stable, sensitive to every input */
 static void
 test_report_id(void **state)
 {
-    char a[NAMING_ID_SIZE], b[NAMING_ID_SIZE];
+    char a[NAMING_ID_SIZE];
+    char b[NAMING_ID_SIZE];
 
     (void)state;
     id("Receiver", "example.org", 1764633600, 1764720000, a);
@@ -98,8 +98,7 @@ test_domain_ok(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(dom_cases) / sizeof(dom_cases[0]); i++)
-        assert_int_equal(naming_domain_ok(dom_cases[i].in),
-                         dom_cases[i].is_ok);
+        assert_int_equal(naming_domain_ok(dom_cases[i].in), dom_cases[i].is_ok);
     for (size_t i = 0; i < sizeof(long_name) - 1; i++)
         long_name[i] = i % 50 == 49 ? '.' : 'a';
     long_name[253] = '\0';
@@ -109,61 +108,81 @@ test_domain_ok(void **state)
     assert_false(naming_domain_ok(long_name));
 }
 
-/* test_filename - the RFC 7489 grammar with the .xml.gz extension */
+/* one file name / Subject case */
+struct name_case {
+    struct naming_report n; /* input */
+    const char *file;       /* expected file name, NULL when refused */
+    const char *subject;    /* expected Subject */
+    const char *why;        /* expected reason when refused */
+};
+
+static const struct name_case name_cases[] = {
+    { { "receiver.example", "example.org", 1764633600, 1764720000, "abc123" },
+      "receiver.example!example.org!1764633600!1764720000!abc123.xml.gz",
+      "Report Domain: example.org Submitter: receiver.example "
+      "Report-ID: <abc123>",
+      NULL },
+    { { "receiver.example", "a/../b", 1, 2, "abc" },
+      NULL,
+      NULL,
+      "receiver or policy domain is not a domain name" },
+    { { "receiver.example", "example.org\r\nBcc: a@b", 1, 2, "abc" },
+      NULL,
+      NULL,
+      "receiver or policy domain is not a domain name" },
+    { { "Receiver Inc", "example.org", 1, 2, "abc" },
+      NULL,
+      NULL,
+      "receiver or policy domain is not a domain name" },
+    { { "receiver.example", "example.org", 1, 2, "ab-c" },
+      NULL,
+      NULL,
+      "report id is not 1-39 letters and digits" },
+    { { "receiver.example", "example.org", 1, 2, "1>" },
+      NULL,
+      NULL,
+      "report id is not 1-39 letters and digits" },
+    { { "receiver.example", "example.org", 1, 2, "" },
+      NULL,
+      NULL,
+      "report id is not 1-39 letters and digits" },
+    { { "receiver.example", "example.org", 2, 2, "a" },
+      NULL,
+      NULL,
+      "bad date range" },
+    { { "receiver.example", "example.org", -5, 2, "a" },
+      NULL,
+      NULL,
+      "bad date range" },
+};
+
+/* test_names - every row of name_cases, file name and Subject */
 static void
-test_filename(void **state)
+test_names(void **state)
 {
     char f[NAMING_FILE_SIZE];
-    const char *why = NULL;
-
-    (void)state;
-    assert_int_equal(naming_filename("receiver.example", "example.org",
-                                     1764633600, 1764720000, "abc123", f,
-                                     sizeof(f), &why),
-                     0);
-    assert_string_equal(
-        f, "receiver.example!example.org!1764633600!1764720000!abc123.xml.gz");
-    assert_int_equal(naming_filename("receiver.example", "a/../b", 1, 2,
-                                     "abc", f, sizeof(f), &why),
-                     -1);
-    assert_int_equal(naming_filename("receiver.example", "example.org", 1, 2,
-                                     "ab-c", f, sizeof(f), &why),
-                     -1);
-    assert_string_equal(why, "report id is not 1-39 letters and digits");
-    assert_int_equal(naming_filename("receiver.example", "example.org", 1, 2,
-                                     "", f, sizeof(f), &why),
-                     -1);
-    assert_int_equal(naming_filename("receiver.example", "example.org", 2, 2,
-                                     "a", f, sizeof(f), &why),
-                     -1);
-    assert_int_equal(naming_filename("receiver.example", "example.org", 1, 2,
-                                     "a", f, 20, &why),
-                     -1);
-}
-
-/* test_subject - RFC 7489 7.2.1.1 with the id in angle brackets */
-static void
-test_subject(void **state)
-{
     char s[NAMING_SUBJECT_SIZE];
     const char *why = NULL;
 
     (void)state;
-    assert_int_equal(naming_subject("example.org", "receiver.example",
-                                    "1764633600abc", s, sizeof(s), &why),
-                     0);
-    assert_string_equal(s, "Report Domain: example.org Submitter: "
-                           "receiver.example Report-ID: <1764633600abc>");
-    assert_int_equal(naming_subject("example.org\r\nBcc: a@b",
-                                    "receiver.example", "1", s, sizeof(s),
-                                    &why),
-                     -1);
-    assert_int_equal(naming_subject("example.org", "Receiver Inc", "1", s,
-                                    sizeof(s), &why),
-                     -1);
-    assert_int_equal(naming_subject("example.org", "r.example", "1>", s,
-                                    sizeof(s), &why),
-                     -1);
+    for (size_t i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
+        const struct name_case *c = &name_cases[i];
+        int rc_f = naming_filename(&c->n, f, sizeof(f), &why);
+        int rc_s = naming_subject(&c->n, s, sizeof(s), &why);
+
+        if (c->file == NULL) {
+            assert_int_equal(rc_f, -1);
+            assert_int_equal(rc_s, -1);
+            assert_string_equal(why, c->why);
+        } else {
+            assert_int_equal(rc_f, 0);
+            assert_int_equal(rc_s, 0);
+            assert_string_equal(f, c->file);
+            assert_string_equal(s, c->subject);
+        }
+    }
+    assert_int_equal(naming_filename(&name_cases[0].n, f, 20, &why), -1);
+    assert_int_equal(naming_subject(&name_cases[0].n, s, 20, &why), -1);
 }
 
 int
@@ -173,8 +192,7 @@ main(void)
         cmocka_unit_test(test_report_id),
         cmocka_unit_test(test_id_distribution),
         cmocka_unit_test(test_domain_ok),
-        cmocka_unit_test(test_filename),
-        cmocka_unit_test(test_subject),
+        cmocka_unit_test(test_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

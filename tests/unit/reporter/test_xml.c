@@ -16,10 +16,14 @@
 #include "tests/lib/testxml.h"
 
 /* the metadata used by most tests */
-static const struct agg_meta meta = {
-    "Example Receiver", "dmarc-reports@receiver.example", NULL,
-    "1764633600abcdefghijklm", 1764633600, 1764720000, NULL, 0
-};
+static const struct agg_meta meta = { "Example Receiver",
+                                      "dmarc-reports@receiver.example",
+                                      NULL,
+                                      "1764633600abcdefghijklm",
+                                      1764633600,
+                                      1764720000,
+                                      NULL,
+                                      0 };
 
 /* assert_valid - doc validates against the schema */
 static void
@@ -91,8 +95,10 @@ assert_order(const char *doc, const char *const *list)
     for (size_t i = 0; list[i] != NULL; i++) {
         const char *p = strstr(at, list[i]);
 
-        if (p == NULL)
+        if (p == NULL) {
             fail_msg("missing or out of order: %s", list[i]);
+            return;
+        }
         at = p + strlen(list[i]);
     }
 }
@@ -111,16 +117,27 @@ test_basic(void **state)
         "<begin>1764633600</begin>",
         "<end>1764720000</end>",
         "<domain>example.org</domain>",
-        "<adkim>r</adkim>", "<aspf>r</aspf>", "<p>reject</p>",
-        "<sp>quarantine</sp>", "<pct>100</pct>", "<fo>0</fo>",
-        "<source_ip>192.0.2.1</source_ip>", "<count>3</count>",
-        "<disposition>none</disposition>", "<dkim>pass</dkim>",
+        "<adkim>r</adkim>",
+        "<aspf>r</aspf>",
+        "<p>reject</p>",
+        "<sp>quarantine</sp>",
+        "<pct>100</pct>",
+        "<fo>0</fo>",
+        "<source_ip>192.0.2.1</source_ip>",
+        "<count>3</count>",
+        "<disposition>none</disposition>",
+        "<dkim>pass</dkim>",
         "<spf>fail</spf>",
         "<envelope_from>bounce.example.org</envelope_from>",
         "<header_from>example.org</header_from>",
-        "<dkim>", "<selector>s2025</selector>", "<result>pass</result>",
-        "<spf>", "<scope>mfrom</scope>", "<result>softfail</result>",
-        "</feedback>", NULL
+        "<dkim>",
+        "<selector>s2025</selector>",
+        "<result>pass</result>",
+        "<spf>",
+        "<scope>mfrom</scope>",
+        "<result>softfail</result>",
+        "</feedback>",
+        NULL
     };
     struct agg_row r;
     size_t len;
@@ -144,16 +161,23 @@ test_full_metadata(void **state)
 {
     static const char *const errors[] = { "first error", "second error" };
     static const char *const order[] = {
-        "<extra_contact_info>https://receiver.example/dmarc</extra_contact_info>",
-        "<report_id>", "<date_range>", "<error>first error</error>",
+        "<extra_contact_info>https://receiver.example/dmarc",
+        "</extra_contact_info>",
+        "<report_id>",
+        "<date_range>",
+        "<error>first error</error>",
         "<error>second error</error>",
         "<source_ip>2001:0db8:0000:0000:0000:0000:0000:0001</source_ip>",
-        "<type>forwarded</type>", "<type>local_policy</type>",
+        "<type>forwarded</type>",
+        "<type>local_policy</type>",
         "<comment>arc=pass</comment>",
         "<envelope_to>rcpt.example</envelope_to>",
-        "<domain>example.org</domain>", "<domain>other.example</domain>",
-        "<human_result>bad sig</human_result>", "<scope>helo</scope>",
-        "<scope>mfrom</scope>", NULL
+        "<domain>example.org</domain>",
+        "<domain>other.example</domain>",
+        "<human_result>bad sig</human_result>",
+        "<scope>helo</scope>",
+        "<scope>mfrom</scope>",
+        NULL
     };
     struct agg_meta m = meta;
     struct agg_row r;
@@ -253,7 +277,8 @@ test_bad_rows(void **state)
     struct agg_policy p;
     struct agg_row r;
     const char *why = NULL;
-    char *out = NULL, *big = xml_test_big();
+    char *out = NULL;
+    char *big = xml_test_big();
     size_t len;
     struct xml_report *x;
 
@@ -314,7 +339,8 @@ test_too_large(void **state)
     struct agg_row r;
     const char *why = NULL;
     char *out = NULL;
-    size_t len, i;
+    size_t len;
+    size_t i;
     enum xml_status st = XML_OK;
     struct xml_report *x;
 
@@ -340,8 +366,11 @@ test_many_rows(void **state)
     struct agg_policy p;
     struct agg_row r;
     const char *why = NULL;
-    char *out[2], ip[32], *doc;
-    size_t len[2], plain_len;
+    char *out[2];
+    char ip[32];
+    char *doc;
+    size_t len[2];
+    size_t plain_len;
 
     (void)state;
     agg_policy_init(&p, "example.org");
@@ -360,7 +389,7 @@ test_many_rows(void **state)
     }
     assert_int_equal(len[0], len[1]);
     assert_memory_equal(out[0], out[1], len[0]);
-    assert_true(len[0] < 20000 * 20);
+    assert_true(len[0] < (size_t)20000 * 20);
     doc = testxml_gunzip(out[0], len[0], &plain_len);
     assert_non_null(doc);
     assert_true(plain_len > len[0] * 5);
@@ -377,7 +406,9 @@ static void
 test_strict_pattern(void **state)
 {
     struct agg_row r;
-    char err[512], *doc, *p;
+    char err[512];
+    char *doc;
+    char *p;
     size_t len;
     static const char expanded[] = "2001:0db8:0000:0000:0000:0000:0000:0001";
     static const char compressed[] = "2001:db8::1";
@@ -391,8 +422,7 @@ test_strict_pattern(void **state)
     memcpy(p, compressed, sizeof(compressed) - 1);
     memmove(p + sizeof(compressed) - 1, p + sizeof(expanded) - 1,
             strlen(p + sizeof(expanded) - 1) + 1);
-    assert_int_equal(testxml_validate(doc, strlen(doc), err, sizeof(err)),
-                     -1);
+    assert_int_equal(testxml_validate(doc, strlen(doc), err, sizeof(err)), -1);
     free(doc);
     agg_row_free(&r);
 }
