@@ -64,10 +64,11 @@ open_next(const char *dir, char *base, size_t base_size)
 static int
 write_lines(const char *base, const char *ext, char *const *v, int fd)
 {
-    char path[4096];
     int rc = 0;
 
     if (fd < 0) {
+        char path[4096];
+
         (void)snprintf(path, sizeof(path), "%s.%s", base, ext);
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)

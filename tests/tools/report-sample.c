@@ -140,7 +140,6 @@ write_mails(const char *dir, const struct naming_report *n, const char *gz,
     char subject[NAMING_SUBJECT_SIZE];
     const char *why = NULL;
     const char *uris[] = { "mailto:rua@example.org!1k" };
-    const char *rcpt[] = { "rua@example.org" };
     struct mail_report m;
     struct mail_error e;
     struct buf b;
@@ -181,6 +180,7 @@ write_mails(const char *dir, const struct naming_report *n, const char *gz,
         write_file(dir, file, gz, gz_len) < 0)
         rc = -1;
     if (rc == 0 && sendmail != NULL) {
+        const char *rcpt[] = { "rua@example.org" };
         struct deliver_sendmail o = { sendmail, NULL, 30 };
         struct deliver_envelope env = { "bounce@receiver.example", rcpt, 1 };
 

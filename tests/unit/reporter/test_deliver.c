@@ -66,15 +66,16 @@ static char *
 slurp(const struct fixture *f, const char *name)
 {
     char path[256];
-    char chunk[4096];
     struct buf b;
     FILE *fp;
-    size_t n;
 
     (void)snprintf(path, sizeof(path), "%s/%s", f->dir, name);
     buf_init(&b, (size_t)16 << 20);
     fp = fopen(path, "rb");
     if (fp != NULL) {
+        char chunk[4096];
+        size_t n;
+
         while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
             assert_int_equal(buf_append(&b, chunk, n), 0);
         (void)fclose(fp);
