@@ -146,7 +146,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRCS); do \
 		n=$$(basename $$f .c); \
 		echo "clang $$f -> build-fuzz/fuzz/$$n"; mkdir -p build-fuzz/fuzz; \
-		clang $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+		clang $(filter-out -Wformat-overflow=2 -Wformat-truncation=2,$(WARN)) -g -O1 -fsanitize=fuzzer,address,undefined \
 			$(DEFS) -I. $(PKG_CFLAGS) -o build-fuzz/fuzz/$$n $$f \
 			$(ARCHIVES:$(BUILD)/%=build-fuzz/%) $(SYS_LIBS); \
 	done
