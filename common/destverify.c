@@ -118,12 +118,12 @@ lookup(const struct destverify_ops *ops, const char *policy, const char *host,
         return DESTVERIFY_UNVERIFIED;
     }
     switch (ops->txt(ops->ctx, qname, &txt, &count)) {
-    case DESTVERIFY_DNS_OK:
+    case DESTVERIFY_LOOKUP_OK:
         break;
-    case DESTVERIFY_DNS_TEMPFAIL:
+    case DESTVERIFY_LOOKUP_TEMPFAIL:
         *why = "temporary DNS failure on the _report._dmarc record";
         return DESTVERIFY_DEFERRED;
-    case DESTVERIFY_DNS_NONE:
+    case DESTVERIFY_LOOKUP_NONE:
     default:
         *why = "no _report._dmarc record";
         return DESTVERIFY_UNVERIFIED;

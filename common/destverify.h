@@ -29,10 +29,10 @@
 #define DESTVERIFY_MAX_NAME 253
 
 /* outcome of a TXT lookup made by the callback */
-enum destverify_dns {
-    DESTVERIFY_DNS_OK = 0,      /* records in *txt */
-    DESTVERIFY_DNS_NONE = 1,    /* no such name, or no TXT record */
-    DESTVERIFY_DNS_TEMPFAIL = 2 /* SERVFAIL, timeout: ask again later */
+enum destverify_lookup {
+    DESTVERIFY_LOOKUP_OK = 0,      /* records in *txt */
+    DESTVERIFY_LOOKUP_NONE = 1,    /* no such name, or no TXT record */
+    DESTVERIFY_LOOKUP_TEMPFAIL = 2 /* SERVFAIL, timeout: ask again later */
 };
 
 /* outcome of a check */
@@ -48,9 +48,9 @@ enum destverify_status {
 /* destverify_txt_fn - look up the TXT records of qname.  On OK, *txt and
  * *count get the records, each the concatenation of its character-strings
  * (RFC 7208 section 3.3 style), borrowed from ctx until its next call. */
-typedef enum destverify_dns destverify_txt_fn(void *ctx, const char *qname,
-                                              const struct str **txt,
-                                              size_t *count);
+typedef enum destverify_lookup destverify_txt_fn(void *ctx, const char *qname,
+                                                 const struct str **txt,
+                                                 size_t *count);
 
 /* destverify_org_fn - the organizational domain of domain (no trailing
  * dot), borrowed from domain or ctx until the next call, or NULL when it

@@ -17,32 +17,32 @@
 
 /* one name in the fake DNS */
 struct zone_entry {
-    const char *name;       /* owner name ("*." for a wildcard) */
-    enum destverify_dns st; /* answer status */
-    const char *txt[3];     /* TXT records, NULL-terminated */
+    const char *name;          /* owner name ("*." for a wildcard) */
+    enum destverify_lookup st; /* answer status */
+    const char *txt[3];        /* TXT records, NULL-terminated */
 };
 
 static const struct zone_entry zone[] = {
     { "blue.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v=DMARC1", NULL } },
     { "semi.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v=DMARC1;", NULL } },
     { "rua.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v = DMARC1 ; rua=mailto:other@red.example.net", NULL } },
     { "two.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v=spf1 -all", "v=DMARC1; ", NULL } },
     { "bad.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v=DMARC2", "v=dmarc1", "p=none; v=DMARC1" } },
     { "temp.example.com._report._dmarc.red.example.net",
-      DESTVERIFY_DNS_TEMPFAIL,
+      DESTVERIFY_LOOKUP_TEMPFAIL,
       { NULL } },
     { "*._report._dmarc.wild.example.org",
-      DESTVERIFY_DNS_OK,
+      DESTVERIFY_LOOKUP_OK,
       { "v=DMARC1", NULL } },
 };
 
@@ -67,7 +67,7 @@ find(const char *name)
 
 /* fake_txt - answer from zone: the exact name, else the closest
  * wildcard "*.<suffix>" (RFC 4592, simplified: no empty non-terminals) */
-static enum destverify_dns
+static enum destverify_lookup
 fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
 {
     struct fake *f = ctx;
@@ -84,7 +84,7 @@ fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
         z = find(wild);
     }
     if (z == NULL)
-        return DESTVERIFY_DNS_NONE;
+        return DESTVERIFY_LOOKUP_NONE;
     while (n < 3 && z->txt[n] != NULL) {
         f->rr[n] = str_cstr(z->txt[n]);
         n++;
