@@ -2,10 +2,11 @@
  * destverify - RFC 7489 section 7.1 external destination verification.
  *
  * Compares organizational domains, builds the query name, asks the TXT
- * callback and keeps the first record that begins with v=DMARC1.  It does
- * not parse the rest of the record (one parser per grammar: the caller
- * hands the record to the DMARC record parser for the rua/ruf
- * replacement), cache answers (the DNS layer does) or look at URIs.
+ * callback and keeps the first record that begins with v=DMARC1, as the
+ * one DMARC record parser's version test (dmarc_rec_is_dmarc) says.  It
+ * does not parse the rest of the record (the caller hands it to
+ * dmarc_rec_parse for the rua/ruf replacement), cache answers (the DNS
+ * layer does) or look at URIs.
  *
  * STANDARDS: RFC 7489 section 7.1 (with errata 5440 and 6439: compare
  * organizational domains; v=DMARC1 with or without ";"), section 6.4
@@ -22,29 +23,8 @@
 #include <string.h>
 
 #include "common/ascii.h"
-#include "common/scan.h"
+#include "common/dmarc_rec.h"
 #include "common/xalloc.h"
-
-bool
-destverify_is_dmarc1(struct str rec)
-{
-    struct scan sc = scan_init(rec);
-    struct str word;
-
-    (void)scan_skip_wsp(&sc);
-    if (scan_char(&sc, 'v') < 0)
-        return false;
-    (void)scan_skip_wsp(&sc);
-    if (scan_char(&sc, '=') < 0)
-        return false;
-    (void)scan_skip_wsp(&sc);
-    (void)scan_span(&sc, ascii_is_alnum, &word);
-    /* RFC 7489 section 6.4: %x44 %x4d %x41 %x52 %x43 %x31, case-sensitive */
-    if (!str_eq(word, STR_LIT("DMARC1")))
-        return false;
-    (void)scan_skip_wsp(&sc);
-    return scan_eof(&sc) || scan_peek(&sc) == ';';
-}
 
 /* trim_dot - len of name without one trailing dot */
 static size_t
@@ -98,7 +78,7 @@ static char *
 first_dmarc1(const struct str *txt, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        if (destverify_is_dmarc1(txt[i]))
+        if (dmarc_rec_is_dmarc(txt[i]))
             return xmemdup0(txt[i].p, txt[i].len);
     }
     return NULL;

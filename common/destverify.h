@@ -69,8 +69,9 @@ struct destverify_ops {
  * record was found) go to dest_host?  *is_external is set when the
  * organizational domains differ (so DNS was asked).  On DESTVERIFY_OK
  * after a DNS check, *record gets a copy of the first record that starts
- * with v=DMARC1 (the caller frees it with free(), and parses it with the
- * DMARC record parser for the rua/ruf replacement of section 7.1 step 7;
+ * with v=DMARC1 (dmarc_rec_is_dmarc: with or without ";", erratum 5440
+ * and RFC 9990 section 4) (the caller frees it with free(), and parses it with
+ * the DMARC record parser for the rua/ruf replacement of section 7.1 step 7;
  * the same-host rule applies there); otherwise *record is NULL.  *why
  * gets a static reason for UNVERIFIED and DEFERRED. */
 enum destverify_status destverify_check(const struct destverify_ops *ops,
@@ -78,12 +79,6 @@ enum destverify_status destverify_check(const struct destverify_ops *ops,
                                         const char *dest_host,
                                         bool *is_external, char **record,
                                         const char **why) WARN_UNUSED;
-
-/* destverify_is_dmarc1 - true when the record begins with the version tag
- * "v" *WSP "=" *WSP "DMARC1" followed by *WSP and ";" or the end (RFC 7489
- * section 6.4 grammar; erratum 5440 and RFC 9990 section 4: the ";" is
- * optional).  Leading white space is tolerated (leniency). */
-bool destverify_is_dmarc1(struct str rec);
 
 /* destverify_status_str - "ok", "unverified", "deferred". */
 const char *destverify_status_str(enum destverify_status st);
