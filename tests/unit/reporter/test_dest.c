@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,9 +161,8 @@ test_plans(void **state)
         struct dmarc_rec rec;
 
         memset(&rec, 0, sizeof(rec));
-        assert_true(strlen(c->rua) + 32 < sizeof(text));
-        memcpy(text, "v=DMARC1; p=none; rua=", 22);
-        memcpy(text + 22, c->rua, strlen(c->rua) + 1);
+        assert_true(snprintf(text, sizeof(text), "v=DMARC1; p=none; rua=%s",
+                             c->rua) < (int)sizeof(text));
         assert_int_equal(dmarc_rec_parse(str_cstr(text), &rec, &why),
                          DMARC_REC_OK);
         dest_plan_make(&ops, "example.org", &rec, c->size, &plan);
