@@ -500,7 +500,7 @@ cfg_read(const char *path, size_t *len)
     if (n < 0)
         log_err_errno("%s: cannot read", path);
     else if (*len > CFG_MAX_FILE)
-        log_err("%s: larger than %d bytes", path, CFG_MAX_FILE);
+        log_err("%s: larger than %zu bytes", path, CFG_MAX_FILE);
     (void)close(fd); /* read-only: nothing to lose */
     if (n < 0 || *len > CFG_MAX_FILE) {
         free(buf);

@@ -98,7 +98,7 @@ enum cfg_type {
 
 /* CFG_MAX_FILE - largest file accepted, in bytes: a configuration is a
  * few kilobytes; anything much larger is the wrong file. */
-#define CFG_MAX_FILE (1024 * 1024)
+#define CFG_MAX_FILE ((size_t)1024 * 1024)
 
 /* CFG_MAX_DESC - buffer size that always holds cfg_describe()'s text. */
 #define CFG_MAX_DESC 256

@@ -307,7 +307,9 @@ dns_query(struct dns_resolver *r, const char *name, enum dns_type type,
     s.ttl = UINT32_MAX;
     st = resolve(r, &s, type);
     if (r->cache != NULL)
-        dns_cache_put(r->cache, key, type, st, s.answer, s.ttl, now_ms(r));
+        dns_cache_put(r->cache, key, type,
+                      &(struct dns_cache_val){ st, s.answer, s.ttl },
+                      now_ms(r));
     *out = s.answer;
     return st;
 }

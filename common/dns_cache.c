@@ -77,6 +77,7 @@ dns_cache_new(size_t max)
         n <<= 1;
     c->max = max;
     c->nbuckets = n;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
     c->buckets = xcalloc(n, sizeof(c->buckets[0]));
     if (pthread_mutex_init(&c->mu, NULL) != 0)
         log_panic("dns: pthread_mutex_init failed");
@@ -195,9 +196,11 @@ dns_cache_get(struct dns_cache *c, const char *name, enum dns_type type,
 
 void
 dns_cache_put(struct dns_cache *c, const char *name, enum dns_type type,
-              enum dns_status st, const struct dns_answer *a, uint32_t ttl,
-              uint64_t now_ms)
+              const struct dns_cache_val *v, uint64_t now_ms)
 {
+    enum dns_status st = v->status;
+    const struct dns_answer *a = v->answer;
+    uint32_t ttl = v->ttl;
     struct dns_cache_entry *e;
 
     if (ttl == 0 || (st != DNS_OK && st != DNS_NXDOMAIN && st != DNS_NODATA))

@@ -37,13 +37,19 @@ bool dns_cache_get(struct dns_cache *c, const char *name, enum dns_type type,
                    uint64_t now_ms, enum dns_status *st,
                    struct dns_answer **out);
 
-/* dns_cache_put - store a copy of st and a (a: DNS_OK only, borrowed) for
- * ttl seconds from now_ms, replacing an entry of the same key; when the
- * cache is full the least recently used entry goes.  ttl 0 stores
- * nothing.  DNS_TEMPFAIL and DNS_BADNAME are never stored. */
+/* what dns_cache_put stores */
+struct dns_cache_val {
+    enum dns_status status;          /* outcome of the lookup */
+    const struct dns_answer *answer; /* DNS_OK only; borrowed, copied */
+    uint32_t ttl;                    /* seconds to keep it; 0: not stored */
+};
+
+/* dns_cache_put - store a copy of v->status and v->answer for v->ttl
+ * seconds from now_ms, replacing an entry of the same key; when the cache
+ * is full the least recently used entry goes.  ttl 0 stores nothing.
+ * DNS_TEMPFAIL and DNS_BADNAME are never stored. */
 void dns_cache_put(struct dns_cache *c, const char *name, enum dns_type type,
-                   enum dns_status st, const struct dns_answer *a, uint32_t ttl,
-                   uint64_t now_ms);
+                   const struct dns_cache_val *v, uint64_t now_ms);
 
 /* dns_cache_count - number of entries held (expired ones included until
  * they are looked up or evicted). */

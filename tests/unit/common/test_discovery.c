@@ -618,10 +618,11 @@ test_long_name(void **state)
 
     (void)state;
     while (len < 240) {
-        memcpy(from + len, "abcdefghi.", 10);
+        for (size_t i = 0; i < 10; i++)
+            from[len + i] = "abcdefghi."[i];
         len += 10;
     }
-    memcpy(from + len, "example.com", 12);
+    memcpy(from + len, "example.com", sizeof("example.com"));
     assert_int_equal(discovery_run(&d, od, str_cstr(from), &res),
                      DISCOVERY_FOUND);
     assert_int_equal(res.from_dns, DNS_BADNAME);

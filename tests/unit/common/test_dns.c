@@ -333,7 +333,8 @@ test_cache_expiry(void **state)
 
     (void)state;
     assert_false(dns_cache_get(c, "x.test", DNS_T_TXT, 1000, &st, &got));
-    dns_cache_put(c, "x.test", DNS_T_TXT, DNS_OK, a, 2, 1000);
+    dns_cache_put(c, "x.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_OK, a, 2 }, 1000);
     dns_answer_free(a);
     assert_true(dns_cache_get(c, "x.test", DNS_T_TXT, 1500, &st, &got));
     assert_int_equal(st, DNS_OK);
@@ -359,10 +360,14 @@ test_cache_negative(void **state)
     enum dns_status st;
 
     (void)state;
-    dns_cache_put(c, "nx.test", DNS_T_TXT, DNS_NXDOMAIN, NULL, 60, 0);
-    dns_cache_put(c, "nd.test", DNS_T_TXT, DNS_NODATA, NULL, 60, 0);
-    dns_cache_put(c, "tf.test", DNS_T_TXT, DNS_TEMPFAIL, NULL, 60, 0);
-    dns_cache_put(c, "z.test", DNS_T_TXT, DNS_NODATA, NULL, 0, 0);
+    dns_cache_put(c, "nx.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NXDOMAIN, NULL, 60 }, 0);
+    dns_cache_put(c, "nd.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 60 }, 0);
+    dns_cache_put(c, "tf.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_TEMPFAIL, NULL, 60 }, 0);
+    dns_cache_put(c, "z.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 0 }, 0);
     assert_int_equal(dns_cache_count(c), 2);
     assert_true(dns_cache_get(c, "nx.test", DNS_T_TXT, 59999, &st, &got));
     assert_int_equal(st, DNS_NXDOMAIN);
@@ -372,7 +377,8 @@ test_cache_negative(void **state)
     assert_false(dns_cache_get(c, "tf.test", DNS_T_TXT, 1, &st, &got));
     assert_false(dns_cache_get(c, "z.test", DNS_T_TXT, 0, &st, &got));
     /* a later answer replaces the entry */
-    dns_cache_put(c, "nx.test", DNS_T_TXT, DNS_NODATA, NULL, 60, 0);
+    dns_cache_put(c, "nx.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 60 }, 0);
     assert_int_equal(dns_cache_count(c), 2);
     assert_true(dns_cache_get(c, "nx.test", DNS_T_TXT, 1, &st, &got));
     assert_int_equal(st, DNS_NODATA);
@@ -390,10 +396,13 @@ test_cache_lru(void **state)
     char name[32];
 
     (void)state;
-    dns_cache_put(c, "a.test", DNS_T_TXT, DNS_NODATA, NULL, 60, 0);
-    dns_cache_put(c, "b.test", DNS_T_TXT, DNS_NODATA, NULL, 60, 0);
+    dns_cache_put(c, "a.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 60 }, 0);
+    dns_cache_put(c, "b.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 60 }, 0);
     assert_true(dns_cache_get(c, "a.test", DNS_T_TXT, 1, &st, &got));
-    dns_cache_put(c, "c.test", DNS_T_TXT, DNS_NODATA, NULL, 60, 0);
+    dns_cache_put(c, "c.test", DNS_T_TXT,
+                  &(struct dns_cache_val){ DNS_NODATA, NULL, 60 }, 0);
     assert_int_equal(dns_cache_count(c), 2);
     assert_false(dns_cache_get(c, "b.test", DNS_T_TXT, 1, &st, &got));
     assert_true(dns_cache_get(c, "a.test", DNS_T_TXT, 1, &st, &got));
@@ -405,7 +414,8 @@ test_cache_lru(void **state)
         struct dns_answer *a = answer1("x", 60);
 
         (void)snprintf(name, sizeof(name), "n%u.test", i); /* fits */
-        dns_cache_put(c, name, DNS_T_A, DNS_OK, a, 60, 0);
+        dns_cache_put(c, name, DNS_T_A,
+                      &(struct dns_cache_val){ DNS_OK, a, 60 }, 0);
         dns_answer_free(a);
     }
     assert_int_equal(dns_cache_count(c), 100);
