@@ -267,6 +267,62 @@ agg_spf_from_code(int code)
     return AGG_SPF_PERMERROR; /* 9-12 and anything else: our choice */
 }
 
+int
+agg_policy_from_code(int code, enum agg_disposition *out)
+{
+    switch (code) {
+    case 'n':
+        *out = AGG_DISP_NONE;
+        return 0;
+    case 'q':
+        *out = AGG_DISP_QUARANTINE;
+        return 0;
+    case 'r':
+        *out = AGG_DISP_REJECT;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+enum agg_alignment
+agg_alignment_from_code(int code)
+{
+    return code == 's' ? AGG_ALIGN_STRICT : AGG_ALIGN_RELAXED;
+}
+
+enum agg_dmarc_result
+agg_dmarc_from_align(int code)
+{
+    return code == 4 ? AGG_DMARC_PASS : AGG_DMARC_FAIL;
+}
+
+enum agg_disposition
+agg_disposition_from_action(int code)
+{
+    switch (code) {
+    case 0: /* DMARC_RESULT_REJECT */
+    case 1: /* DMARC_RESULT_DISCARD: never written; a rejection in effect */
+        return AGG_DISP_REJECT;
+    case 4: /* DMARC_RESULT_QUARANTINE */
+        return AGG_DISP_QUARANTINE;
+    default: /* 2 accept, 3 tempfail: delivered or retried as is */
+        return AGG_DISP_NONE;
+    }
+}
+
+int
+agg_reason_from_name(const char *name, enum agg_reason_type *out)
+{
+    for (unsigned i = 0; i <= (unsigned)AGG_REASON_OTHER; i++) {
+        if (strcmp(name, agg_reason_str((enum agg_reason_type)i)) == 0) {
+            *out = (enum agg_reason_type)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* pick - names[i] when i is in range; a bug otherwise */
 static const char *
 pick(const char *const *names, size_t n, unsigned i)

@@ -213,6 +213,34 @@ enum agg_dkim_result agg_dkim_from_code(int code);
  * 8 none (RFC 7489 has no SPF "policy"), 1 and 9-12 permerror, -1 none. */
 enum agg_spf_result agg_spf_from_code(int code);
 
+/* agg_policy_from_code - p or sp from a history ASCII code
+ * (history-format.md 4.2): 110 none, 113 quarantine, 114 reject.  0, or
+ * -1 for 0 (tag absent, no record) and anything else: the caller then
+ * uses p for sp, or skips the record. */
+int agg_policy_from_code(int code, enum agg_disposition *out) WARN_UNUSED;
+
+/* agg_alignment_from_code - adkim or aspf from a history ASCII code: 115
+ * strict, anything else (114, 0 absent) relaxed, the default. */
+enum agg_alignment agg_alignment_from_code(int code);
+
+/* agg_dmarc_from_align - policy_evaluated dkim or spf from a history
+ * alignment code (4.3): 4 pass, anything else (5, 0) fail. */
+enum agg_dmarc_result agg_dmarc_from_align(int code);
+
+/* agg_disposition_from_action - what the filter applied, from a history
+ * action code (4.5): 0 reject, 1 (discard) reject, 4 quarantine, anything
+ * else (2 accept, 3 tempfail) none.  Appendix C's disposition is the one
+ * applied; a policy that was not enforced shows as an override reason,
+ * which the query supplies. */
+enum agg_disposition agg_disposition_from_action(int code);
+
+/* agg_reason_from_name - a PolicyOverrideType from the history/database
+ * word (exact, lower case).  0, or -1 for any other word (such as RFC
+ * 9990's "policy_test_mode", which an RFC 7489 report writes as "other"
+ * with the word as comment). */
+int agg_reason_from_name(const char *name,
+                         enum agg_reason_type *out) WARN_UNUSED;
+
 /* The schema's spelling of each value; static strings. */
 const char *agg_disposition_str(enum agg_disposition d);
 const char *agg_alignment_str(enum agg_alignment a);

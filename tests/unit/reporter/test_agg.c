@@ -53,6 +53,48 @@ test_codes(void **state)
     }
 }
 
+/* test_record_codes - p/sp, adkim/aspf, alignment, action, reasons */
+static void
+test_record_codes(void **state)
+{
+    static const struct {
+        int code;                  /* history code */
+        int rc;                    /* expected return */
+        enum agg_disposition disp; /* expected value */
+    } pol[] = {
+        { 110, 0, AGG_DISP_NONE },   { 113, 0, AGG_DISP_QUARANTINE },
+        { 114, 0, AGG_DISP_REJECT }, { 0, -1, AGG_DISP_NONE },
+        { 115, -1, AGG_DISP_NONE },  { -1, -1, AGG_DISP_NONE },
+    };
+    enum agg_disposition d;
+    enum agg_reason_type t;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++) {
+        d = AGG_DISP_NONE;
+        assert_int_equal(agg_policy_from_code(pol[i].code, &d), pol[i].rc);
+        assert_int_equal(d, pol[i].disp);
+    }
+    assert_int_equal(agg_alignment_from_code(115), AGG_ALIGN_STRICT);
+    assert_int_equal(agg_alignment_from_code(114), AGG_ALIGN_RELAXED);
+    assert_int_equal(agg_alignment_from_code(0), AGG_ALIGN_RELAXED);
+    assert_int_equal(agg_dmarc_from_align(4), AGG_DMARC_PASS);
+    assert_int_equal(agg_dmarc_from_align(5), AGG_DMARC_FAIL);
+    assert_int_equal(agg_dmarc_from_align(0), AGG_DMARC_FAIL);
+    assert_int_equal(agg_disposition_from_action(0), AGG_DISP_REJECT);
+    assert_int_equal(agg_disposition_from_action(1), AGG_DISP_REJECT);
+    assert_int_equal(agg_disposition_from_action(2), AGG_DISP_NONE);
+    assert_int_equal(agg_disposition_from_action(3), AGG_DISP_NONE);
+    assert_int_equal(agg_disposition_from_action(4), AGG_DISP_QUARANTINE);
+    assert_int_equal(agg_reason_from_name("sampled_out", &t), 0);
+    assert_int_equal(t, AGG_REASON_SAMPLED_OUT);
+    assert_int_equal(agg_reason_from_name("other", &t), 0);
+    assert_int_equal(t, AGG_REASON_OTHER);
+    assert_int_equal(agg_reason_from_name("policy_test_mode", &t), -1);
+    assert_int_equal(agg_reason_from_name("Forwarded", &t), -1);
+    assert_int_equal(agg_reason_from_name("", &t), -1);
+}
+
 /* one address and how it is written */
 struct ip_case {
     const char *in;  /* input */
@@ -290,9 +332,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_codes),  cmocka_unit_test(test_ip_format),
-        cmocka_unit_test(test_names),  cmocka_unit_test(test_row_check),
-        cmocka_unit_test(test_limits), cmocka_unit_test(test_meta_policy_check),
+        cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_record_codes),
+        cmocka_unit_test(test_ip_format),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_row_check),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_meta_policy_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
