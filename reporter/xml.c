@@ -28,6 +28,7 @@
 #include "reporter/xml.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,22 @@ sink_close(void *ctx)
 {
     (void)ctx;
     return 0;
+}
+
+/* libxml_error - libxml2's generic error handler: its messages (such as
+ * "I/O error" when the output limit is reached) go to the debug log; the
+ * failure itself reaches the caller through the return values */
+static void LOG_FMT(2, 3) libxml_error(void *ctx, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    (void)ctx;
+    va_start(ap, fmt);
+    (void)vsnprintf(line, sizeof(line), fmt, ap); /* cut: a debug line */
+    va_end(ap);
+    line[strcspn(line, "\n")] = '\0';
+    log_debug("xml: libxml2: %s", line);
 }
 
 /* utf8_len - length of the valid UTF-8 sequence at p (RFC 3629 section 4),
@@ -309,6 +326,7 @@ xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
         *why = "metadata string too long";
         return NULL;
     }
+    xmlSetGenericErrorFunc(NULL, libxml_error); /* this thread only */
     x = report_open(is_gzip, max_out);
     if (x == NULL) {
         *why = "cannot set up the XML writer";

@@ -43,7 +43,8 @@ struct xml_report;
  * for the call only).  The output is gzip-compressed when is_gzip, else
  * plain XML, and may grow to at most max_out bytes.  Returns the report,
  * which the caller frees with xml_free, or NULL with *why set when m or p
- * is incomplete or libxml2 fails. */
+ * is incomplete or libxml2 fails.  Sets libxml2's generic error handler
+ * of the calling thread to one that logs at debug level. */
 struct xml_report *xml_begin(const struct agg_meta *m,
                              const struct agg_policy *p, bool is_gzip,
                              size_t max_out, const char **why);
