@@ -213,6 +213,7 @@ one_int(struct query *q, enum query_stmt k, int n, const int64_t *v, bool *has,
     *has = sqlite3_column_type(st, 0) != SQLITE_NULL;
     if (*has)
         *out = sqlite3_column_int64(st, 0);
+    (void)sqlite3_reset(st); /* end the read: the step succeeded */
     return 0;
 }
 
@@ -278,6 +279,7 @@ query_policy(struct query *q, int64_t pdomain_id, const struct period *p,
         out->pol.sp = out->pol.p; /* sp absent: p applies (section 6.3) */
     fo_text(sqlite3_column_int64(st, 7), out->fo, sizeof(out->fo));
     out->pol.fo = out->fo;
+    (void)sqlite3_reset(st); /* end the read: the step succeeded */
     return 0;
 }
 

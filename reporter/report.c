@@ -40,6 +40,7 @@ fill_rows(struct xml_report *x, const struct report_rows *src, struct report *r,
 
         switch (xml_row(x, &row, &bad)) {
         case XML_OK:
+            r->messages += row.count;
             break;
         case XML_BADINPUT:
             r->rows_bad++;

@@ -52,6 +52,7 @@ struct report {
     size_t gz_len;                     /* its length */
     uint64_t encoded_size;             /* mail_encoded_size(gz_len) */
     size_t rows;                       /* records written */
+    uint64_t messages;                 /* sum of their counts */
     size_t rows_bad;                   /* rows refused (logged) */
     char filename[NAMING_FILE_SIZE];   /* receiver!domain!b!e!id.xml.gz */
     char subject[NAMING_SUBJECT_SIZE]; /* the Subject */
