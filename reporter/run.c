@@ -452,13 +452,14 @@ retries(struct run *r)
 int
 run_reports(sqlite3 *db, const struct run_opts *o, struct run_stats *s)
 {
-    struct run r = { db, NULL, o, s };
+    struct run r;
     struct query_domain *d = NULL;
     const char *why = NULL;
     size_t n = 0;
     int rc = -1;
 
     memset(s, 0, sizeof(*s));
+    r = (struct run){ db, NULL, o, s };
     r.q = query_new(db, &why);
     if (r.q == NULL) {
         log_err("run: %s", why);

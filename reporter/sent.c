@@ -95,12 +95,13 @@ sent_retries(sqlite3 *db, int64_t now, struct sent_retry **out, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     struct sent_retry *r = NULL;
-    size_t cap = 0;
     int rc = SQLITE_ERROR;
 
     *n = 0;
     if (sqlite3_prepare_v2(db, sent_retries_sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_bind_int64(st, 1, now) == SQLITE_OK) {
+        size_t cap = 0;
+
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             if (*n == cap) {
                 cap = cap ? 2 * cap : 8;
