@@ -22,8 +22,6 @@
 /* DAY0 - the fixture's first day */
 #define DAY0 TESTDB_DAY0
 
-/* 2025-12-02 00:00 UTC */
-
 /* the fixture: names, addresses, the policy, then the messages */
 static const char fixture_sql[] =
     "INSERT INTO reporters VALUES (1, 'mta.receiver.example');"
