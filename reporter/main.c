@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "common/cfg.h"
+#include "common/db.h"
 #include "common/destverify_dns.h"
 #include "common/log.h"
 #include "reporter/naming.h"
@@ -287,22 +288,6 @@ setup_log(const struct opts *o, const struct cfg *c)
         log_set_level(LOG_LEVEL_DEBUG);
 }
 
-/* open_db - the database dmarc-import created, for reading and writing
- * (creating and migrating it is dmarc-import's job) */
-static sqlite3 *
-open_db(const char *path)
-{
-    sqlite3 *db = NULL;
-
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 60000) != SQLITE_OK) {
-        log_err("db: %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
-        (void)sqlite3_close(db); /* nothing to lose */
-        return NULL;
-    }
-    return db;
-}
-
 /* exit_status - sysexits(3) status for the run's outcome */
 static int
 exit_status(const struct run_stats *s)
@@ -358,7 +343,7 @@ work(const struct opts *o, const struct cfg *c)
     const char *why = NULL;
     struct dns_resolver *r = dns_new(&dopt, &why);
     struct orgdomain *od = orgdomain_new(cfg_str(c, CFG_PUBLICSUFFIXLIST));
-    sqlite3 *db = open_db(cfg_str(c, CFG_DATABASE));
+    sqlite3 *db = db_open(cfg_str(c, CFG_DATABASE));
     struct destverify_dns dv;
     struct destverify_ops ops;
     int rc = EX_CONFIG;
@@ -380,7 +365,7 @@ work(const struct opts *o, const struct cfg *c)
     destverify_dns_release(&dv);
     curl_global_cleanup();
 out:
-    (void)sqlite3_close(db); /* statements are finalized */
+    db_close(db);
     orgdomain_free(od);
     dns_free(r);
     return rc;

@@ -41,8 +41,13 @@ if ! nsd_start "$dir"; then
     tap_done
 fi
 mkdir "$dir/cap" "$dir/out" "$dir/att"
-cat "$SCHEMA" "$TOP/tests/data/sql/reports-fixture.sql" |
-    sqlite3 "$dir/dmarc.db"
+# the schema at its version (the highest migration, as db_open sets it)
+version=$(ls "$TOP"/sql/[0-9][0-9][0-9]-*.sql 2>/dev/null | sed 's|.*/||' |
+    cut -c1-3 | sort -n | tail -1 | sed 's/^0*//')
+{
+    cat "$SCHEMA" "$TOP/tests/data/sql/reports-fixture.sql"
+    echo "PRAGMA user_version = ${version:-1};"
+} | sqlite3 "$dir/dmarc.db"
 printf '#!/bin/sh\nFAKE_SENDMAIL_DIR=%s exec %s "$@"\n' "$dir/cap" "$FAKE" \
     >"$dir/sendmail"
 chmod +x "$dir/sendmail"
