@@ -9,6 +9,9 @@
  * format is space-separated), so the split is exact.  History codes are
  * mapped by agg.c.  It writes nothing (sent.c records deliveries).
  *
+ * Messages without a usable DMARC record (policy code 14) are not
+ * reported: there is no policy domain owner who asked for reports.
+ *
  * STANDARDS: RFC 7489 section 7.2 (grouping, content), Appendix C;
  * history-format.md 4.1-4.7 (codes).
  *
@@ -39,18 +42,18 @@ enum query_stmt {
 static const char *const query_sql[Q_COUNT] = {
     [Q_DOMAINS] = "SELECT m.pdomain_id, d.name, min(m.received)"
                   " FROM messages m JOIN domains d ON d.id = m.pdomain_id"
-                  " WHERE m.received < ?1"
+                  " WHERE m.received < ?1 AND m.policy <> 14"
                   " GROUP BY m.pdomain_id ORDER BY d.name",
     [Q_LAST] = "SELECT max(period_end) FROM reports_sent"
                " WHERE pdomain_id = ?1",
     [Q_NEXT] = "SELECT min(received) FROM messages"
-               " WHERE pdomain_id = ?1 AND received >= ?2",
+               " WHERE pdomain_id = ?1 AND received >= ?2 AND policy <> 14",
     [Q_POLICY] = "SELECT d.name, r.rua, r.pct, r.adkim, r.aspf, r.p, r.sp,"
                  " r.fo FROM messages m"
                  " JOIN requests r ON r.id = m.request_id"
                  " JOIN domains d ON d.id = m.pdomain_id"
                  " WHERE m.pdomain_id = ?1 AND m.received >= ?2"
-                 " AND m.received < ?3"
+                 " AND m.received < ?3 AND m.policy <> 14"
                  " ORDER BY m.received DESC LIMIT 1",
     /* one group per distinct <record>; the signature and override lists
      * are part of the key */
@@ -72,6 +75,7 @@ static const char *const query_sql[Q_COUNT] = {
         " LEFT JOIN domains e ON e.id = m.env_id"
         " LEFT JOIN domains sd ON sd.id = m.spf_domain_id"
         " WHERE m.pdomain_id = ?1 AND m.received >= ?2 AND m.received < ?3"
+        " AND m.policy <> 14"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
         " ORDER BY 13 DESC, 1",
 };

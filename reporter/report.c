@@ -149,6 +149,12 @@ write_file(const char *dir, const char *name, const char *p, size_t len)
     return 0;
 }
 
+int
+report_save(const struct report_transport *t, const struct report *r)
+{
+    return write_file(t->outdir, r->filename, r->gz, r->gz_len);
+}
+
 /* transmit - hand one message to the transport (name: the .eml file) */
 static enum deliver_status
 transmit(const struct report_transport *t, const char *addr,
@@ -192,8 +198,7 @@ report_send(const struct report_transport *t, const struct report *r,
     }
     (void)snprintf(name, sizeof(name), "%.*s.%u.eml",
                    (int)(strlen(r->filename) - 7), r->filename, seq);
-    if (t->method == REPORT_OUTDIR &&
-        write_file(t->outdir, r->filename, r->gz, r->gz_len) < 0) {
+    if (t->method == REPORT_OUTDIR && report_save(t, r) < 0) {
         *why = "cannot write into the output folder";
         buf_free(&msg);
         return DELIVER_PERMFAIL;

@@ -94,6 +94,12 @@ int report_build(const struct agg_meta *m, const struct agg_policy *p,
 /* report_free - release the report's memory. */
 void report_free(struct report *r);
 
+/* report_save - write r's .xml.gz into t->outdir (REPORT_OUTDIR keeps
+ * every report built, with or without destinations).  0, or -1
+ * (logged). */
+int report_save(const struct report_transport *t,
+                const struct report *r) WARN_UNUSED;
+
 /* report_send - the report mail for r to addr (a checked mailto:
  * address), dated now, through t (REPORT_OUTDIR also writes the .xml.gz).
  * seq numbers the destinations of one report (names the .eml file in
