@@ -42,7 +42,7 @@ if ! nsd_start "$dir"; then
 fi
 mkdir "$dir/cap" "$dir/out" "$dir/att"
 # the schema at its version (the highest migration, as db_open sets it)
-version=$(ls "$TOP"/sql/[0-9][0-9][0-9]-*.sql 2>/dev/null | sed 's|.*/||' |
+version=$(find "$TOP/sql" -name '[0-9][0-9][0-9]-*.sql' | sed 's|.*/||' |
     cut -c1-3 | sort -n | tail -1 | sed 's/^0*//')
 {
     cat "$SCHEMA" "$TOP/tests/data/sql/reports-fixture.sql"
@@ -74,7 +74,7 @@ tap_is "$?" 0 "first run exits 0"
 tap_like "$(cat "$dir/log")" \
     "summary: domains=2 reports=3 messages=9 sent=4 deferred=0 tempfail=0 failed=0 skipped_size=0 skipped_unverified=1" \
     "summary counts domains, reports, messages and destinations"
-tap_is "$(ls "$dir"/cap/*.eml | wc -l | tr -d ' ')" 4 \
+tap_is "$(find "$dir/cap" -name '*.eml' | wc -l | tr -d ' ')" 4 \
     "four messages: two periods, two destinations each"
 
 # every captured report: MIME, gzip, schema, counts
@@ -123,6 +123,6 @@ tap_is "$(sent_rows "report_id = '$id1' AND status = 'sent' AND attempts = 2")" 
 run --outdir "$dir/out" --dry-run --domain example.org
 sqlite3 "$dir/dmarc.db" "DELETE FROM reports_sent"
 run --outdir "$dir/out" --domain example.org
-tap_is "$(ls "$dir/out" | grep -c '\.xml\.gz$')" 2 \
+tap_is "$(find "$dir/out" -name '*.xml.gz' | wc -l | tr -d ' ')" 2 \
     "--outdir writes the .xml.gz of each report"
 tap_done
