@@ -32,6 +32,9 @@ static char env_dir[128];
 /* the fake sendmail program */
 static char sendmail[4096];
 
+/* is_dns_failing - fake_txt answers with a temporary failure */
+static bool is_dns_failing;
+
 /* fake_txt - every _report._dmarc name has "v=DMARC1" */
 static enum destverify_lookup
 fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
@@ -40,6 +43,8 @@ fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
 
     (void)ctx;
     (void)qname;
+    if (is_dns_failing)
+        return DESTVERIFY_LOOKUP_TEMPFAIL;
     *txt = &rec;
     *count = 1;
     return DESTVERIFY_LOOKUP_OK;
@@ -269,6 +274,60 @@ test_give_up(void **state)
     assert_int_equal(count_rows(*state, "pdomain_id = 4"), 0); /* skip */
 }
 
+/* test_deferred - a DNS failure on the section 7.1 check defers that
+ * destination; a later run checks again and sends */
+static void
+test_deferred(void **state)
+{
+    const char *envp[] = { env_dir, NULL };
+    struct report_transport t = transport(envp);
+    struct run_opts o = opts(&t, DAY0 + 86400 + 3600);
+    struct run_stats s;
+
+    set_mode("ok");
+    is_dns_failing = true;
+    assert_int_equal(run_reports(*state, &o, &s), 0);
+    is_dns_failing = false;
+    assert_int_equal(s.deferred, 1); /* x@red.test */
+    assert_int_equal(s.sent, 1);     /* rua@example.org, same org */
+    assert_int_equal(count_rows(*state, "destination LIKE '%red.test%' AND "
+                                        "status = 'tempfail'"),
+                     1);
+    o.now += 3600;
+    assert_int_equal(run_reports(*state, &o, &s), 0);
+    assert_int_equal(s.sent, 1);
+    assert_int_equal(count_rows(*state, "status = 'sent'"), 2);
+}
+
+/* test_too_big - every !size too small: the section 7.2.2 error report
+ * goes to the mailto: destinations, once */
+static void
+test_too_big(void **state)
+{
+    const char *envp[] = { env_dir, NULL };
+    struct report_transport t = transport(envp);
+    struct run_opts o = opts(&t, DAY0 + 86400 + 3600);
+    struct run_stats s;
+
+    set_mode("ok");
+    assert_int_equal(sqlite3_exec(*state,
+                                  "UPDATE requests SET rua = "
+                                  "'mailto:rua@example.org!100,"
+                                  "mailto:x@red.test!200' WHERE id = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(run_reports(*state, &o, &s), 0);
+    assert_int_equal(s.too_big, 2);
+    assert_int_equal(s.sent, 0);
+    assert_int_equal(s.error_reports, 2);
+    assert_int_equal(count_rows(*state, "status = 'toobig'"), 2);
+    assert_int_equal(count_rows(*state, "destination LIKE 'error-report:%' "
+                                        "AND status = 'sent'"),
+                     2);
+    assert_int_equal(run_reports(*state, &o, &s), 0);
+    assert_int_equal(s.error_reports, 0); /* never twice */
+}
+
 int
 main(void)
 {
@@ -283,6 +342,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_give_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
