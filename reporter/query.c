@@ -56,28 +56,34 @@ static const char *const query_sql[Q_COUNT] = {
                  " AND m.received < ?3 AND m.policy <> 14"
                  " ORDER BY m.received DESC LIMIT 1",
     /* one group per distinct <record>; the signature and override lists
-     * are part of the key */
+     * are part of the key.  Grouped on ids, names joined per group (not
+     * per message); the signature list is only built for messages that
+     * have signatures (sigcount) */
     [Q_ROWS] =
-        "SELECT i.addr, m.action, m.align_dkim, m.align_spf, m.policy,"
-        " f.name, e.name, m.spf, m.spf_scope, sd.name,"
-        " (SELECT group_concat(x, char(10)) FROM"
-        "   (SELECT d.name || ' ' || coalesce(s.selector, '') || ' ' ||"
-        "    s.result AS x FROM signatures s"
-        "    JOIN domains d ON d.id = s.domain_id"
-        "    WHERE s.message_id = m.id ORDER BY s.seq)),"
-        " (SELECT group_concat(x, char(10)) FROM"
+        "SELECT i.addr, g.action, g.align_dkim, g.align_spf, g.policy,"
+        " f.name, e.name, g.spf, g.spf_scope, sd.name, g.sigs, g.ovr, g.n"
+        " FROM (SELECT m.ip_id, m.action, m.align_dkim, m.align_spf,"
+        "  m.policy, m.from_id, m.env_id, m.spf, m.spf_scope,"
+        "  m.spf_domain_id,"
+        "  CASE WHEN m.sigcount > 0 THEN"
+        "   (SELECT group_concat(x, char(10)) FROM"
+        "    (SELECT d.name || ' ' || coalesce(s.selector, '') || ' ' ||"
+        "     s.result AS x FROM signatures s"
+        "     JOIN domains d ON d.id = s.domain_id"
+        "     WHERE s.message_id = m.id ORDER BY s.seq)) END AS sigs,"
+        "  (SELECT group_concat(x, char(10)) FROM"
         "   (SELECT o.type || ' ' || o.comment AS x FROM overrides o"
-        "    WHERE o.message_id = m.id ORDER BY o.seq)),"
-        " count(*)"
-        " FROM messages m"
-        " JOIN ipaddrs i ON i.id = m.ip_id"
-        " JOIN domains f ON f.id = m.from_id"
-        " LEFT JOIN domains e ON e.id = m.env_id"
-        " LEFT JOIN domains sd ON sd.id = m.spf_domain_id"
-        " WHERE m.pdomain_id = ?1 AND m.received >= ?2 AND m.received < ?3"
-        " AND m.policy <> 14"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
-        " ORDER BY 13 DESC, 1",
+        "    WHERE o.message_id = m.id ORDER BY o.seq)) AS ovr,"
+        "  count(*) AS n"
+        "  FROM messages m"
+        "  WHERE m.pdomain_id = ?1 AND m.received >= ?2"
+        "  AND m.received < ?3 AND m.policy <> 14"
+        "  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) g"
+        " JOIN ipaddrs i ON i.id = g.ip_id"
+        " JOIN domains f ON f.id = g.from_id"
+        " LEFT JOIN domains e ON e.id = g.env_id"
+        " LEFT JOIN domains sd ON sd.id = g.spf_domain_id"
+        " ORDER BY g.n DESC, i.addr",
 };
 
 /* columns of Q_ROWS */

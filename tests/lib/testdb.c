@@ -70,7 +70,9 @@ static const char children_sql[] =
     "INSERT INTO signatures VALUES (1, 0, 6, 'sel1', 0), (2, 0, 6, 'sel1', 0),"
     " (3, 0, 6, 'sel1', 0), (4, 0, 6, 'sel1', 0), (4, 1, 1, NULL, 7);"
     "INSERT INTO overrides VALUES (7, 0, 'forwarded', ''),"
-    " (7, 1, 'policy_test_mode', 'x');";
+    " (7, 1, 'policy_test_mode', 'x');"
+    "UPDATE messages SET sigcount = (SELECT count(*) FROM signatures s"
+    " WHERE s.message_id = messages.id);";
 
 /* read_schema - the schema text into b; false when there is none */
 static bool
