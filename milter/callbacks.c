@@ -192,6 +192,12 @@ apply(SMFICTX *ctx, const struct mf_conn *c, const struct eval_out *o)
 {
     const char *copy = cfg_str(c->snap->cfg, CFG_COPYFAILURESTO);
 
+    /* added before a reject too, as OpenDMARC does: the MTA discards
+     * them with the message, and a milter log shows the evaluation */
+    if (!add_header(ctx, c, "DMARC-Filter", &o->software) ||
+        !add_header(ctx, c, "Authentication-Results", &o->ar_spf) ||
+        !add_header(ctx, c, "Authentication-Results", &o->ar_dmarc))
+        return failure_action(ctx, c, "adding a header field");
     if (o->action == EVAL_REJECT || o->action == EVAL_TEMPFAIL) {
         if (o->rcode != NULL &&
             smfi_setreply(ctx, mut(o->rcode), mut(o->xcode),
@@ -199,10 +205,6 @@ apply(SMFICTX *ctx, const struct mf_conn *c, const struct eval_out *o)
             log_warn("%s: cannot set the reply text", job(c));
         return o->action == EVAL_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
     }
-    if (!add_header(ctx, c, "DMARC-Filter", &o->software) ||
-        !add_header(ctx, c, "Authentication-Results", &o->ar_spf) ||
-        !add_header(ctx, c, "Authentication-Results", &o->ar_dmarc))
-        return failure_action(ctx, c, "adding a header field");
     if (o->is_copy_wanted && copy != NULL &&
         smfi_addrcpt(ctx, mut(copy)) != MI_SUCCESS)
         log_err("%s: cannot add recipient for CopyFailuresTo", job(c));
