@@ -61,6 +61,17 @@ endif
 endef
 $(foreach d,$(APPDIRS) history common,$(eval $(call app_lib,$(d))))
 
+# sql/schema.sql and sql/NNN-*.sql compiled into libcommon.a as strings
+# (common/db_sql.h), so the tools need no schema file at run time.
+SQL_FILES := sql/schema.sql $(sort $(wildcard sql/[0-9][0-9][0-9]-*.sql))
+$(BUILD)/gen/db_sql.c: $(SQL_FILES) sql/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh sql/embed.sh $(SQL_FILES) >$@.tmp && mv $@.tmp $@
+$(BUILD)/gen/db_sql.o: $(BUILD)/gen/db_sql.c
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+$(common_LIB): $(BUILD)/gen/db_sql.o
+
 # Link order: programs -> reporter parts -> history -> common -> system.
 ARCHIVES := $(milter_LIB) $(importer_LIB) $(reporter_LIB) $(history_LIB) \
 	$(common_LIB)
@@ -108,11 +119,19 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $(ARCHIVES)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(ARCHIVES) \
 		$(SYS_LIBS) -lcmocka
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(ARCHIVES)
+# The tools link tests/lib as an archive, so each takes only the parts it
+# uses (tests/tools/milterclient.c uses tests/lib/mc_*.c).
+TESTLIB_A := $(if $(TESTLIB_SRCS),$(BUILD)/tests/lib/libtestlib.a)
+ifneq ($(TESTLIB_SRCS),)
+$(BUILD)/tests/lib/libtestlib.a: $(TESTLIB_OBJS)
+endif
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TESTLIB_A) $(ARCHIVES)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(ARCHIVES) $(SYS_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_A) $(ARCHIVES) $(SYS_LIBS)
 
 # --------------------------------------------------------------- top level
+.SECONDARY:
 .PHONY: all deps check check-asan lint fuzz bench install clean tests
 .DEFAULT_GOAL := all
 
@@ -145,7 +164,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRCS); do \
 		n=$$(basename $$f .c); \
 		echo "clang $$f -> build-fuzz/fuzz/$$n"; mkdir -p build-fuzz/fuzz; \
-		clang $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+		clang $(filter-out -Wformat-overflow=2 -Wformat-truncation=2,$(WARN)) -g -O1 -fsanitize=fuzzer,address,undefined \
 			$(DEFS) -I. $(PKG_CFLAGS) -o build-fuzz/fuzz/$$n $$f \
 			$(ARCHIVES:$(BUILD)/%=build-fuzz/%) $(SYS_LIBS); \
 	done

@@ -58,16 +58,25 @@ ascii_is_print(char c)
     return u >= 0x20 && u < 0x7f;
 }
 
+/* the letters, indexed from 'a' or 'A': folding by table needs no
+ * int-to-char conversion */
+static const char ascii_lowers[] = "abcdefghijklmnopqrstuvwxyz";
+static const char ascii_uppers[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
 char
 ascii_lower(char c)
 {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    if (c >= 'A' && c <= 'Z')
+        return ascii_lowers[c - 'A'];
+    return c;
 }
 
 char
 ascii_upper(char c)
 {
-    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    if (c >= 'a' && c <= 'z')
+        return ascii_uppers[c - 'a'];
+    return c;
 }
 
 void

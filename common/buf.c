@@ -45,7 +45,8 @@ buf_free(struct buf *b)
 static int
 buf_reserve(struct buf *b, size_t extra)
 {
-    size_t need, cap;
+    size_t need;
+    size_t cap;
 
     if (extra > b->max || b->len > b->max - extra)
         return -1;

@@ -90,6 +90,19 @@ enum cfg_type {
     CFG_T_LIST      /* comma-separated words, trimmed */
 };
 
+/* CFG_MAX_LINE - longest line accepted, in bytes without the newline.
+ * OpenDMARC reads lines into a fixed buffer and silently cuts them; here a
+ * longer line is an error.  4096 bytes hold any realistic list or command
+ * line. */
+#define CFG_MAX_LINE 4096
+
+/* CFG_MAX_FILE - largest file accepted, in bytes: a configuration is a
+ * few kilobytes; anything much larger is the wrong file. */
+#define CFG_MAX_FILE ((size_t)1024 * 1024)
+
+/* CFG_MAX_DESC - buffer size that always holds cfg_describe()'s text. */
+#define CFG_MAX_DESC 256
+
 struct cfg;
 
 /* cfg_new - a configuration holding every default.  Caller frees with
@@ -105,6 +118,13 @@ void cfg_free(struct cfg *c);
  * cannot be read (logged with its errno text). */
 int cfg_load(struct cfg *c, const char *path) WARN_UNUSED;
 
+/* cfg_load_mem - as cfg_load, but parse the len bytes at buf (borrowed;
+ * need not be NUL-terminated); name is the file name used in messages.
+ * Returns the number of errors (never -1).  Used by cfg_load, the tests and
+ * the fuzzer. */
+int cfg_load_mem(struct cfg *c, const char *name, const char *buf,
+                 size_t len) WARN_UNUSED;
+
 /* cfg_set - set key k from text, as a command-line option would (it
  * replaces a value from the file).  Returns 0, or -1 with *why saying what
  * is wrong with the value. */
@@ -114,21 +134,56 @@ int cfg_set(struct cfg *c, enum cfg_key k, const char *value,
 /* cfg_name - the key's name as documented ("AuthservID"). */
 const char *cfg_name(enum cfg_key k);
 
+/* cfg_lookup - the key named name[0..name_len) (any case): 0 and *out
+ * set, or -1 when there is no such key. */
+int cfg_lookup(const char *name, size_t name_len,
+               enum cfg_key *out) WARN_UNUSED;
+
+/* cfg_type_of - the key's value type. */
+enum cfg_type cfg_type_of(enum cfg_key k);
+
+/* cfg_type_name - the key's type as dmarcsuite.conf(5) names it: "string",
+ * "path", "bool", "uint", "octal" (UMask), "duration", "enum" or "list".
+ * Static text. */
+const char *cfg_type_name(enum cfg_key k);
+
+/* cfg_default_text - the key's default as text, or NULL when the key has
+ * none.  Static text. */
+const char *cfg_default_text(enum cfg_key k);
+
+/* cfg_is_opendmarc - true for a key of OpenDMARC (1.4.2 or its develop
+ * branch), false for a key only this suite has. */
+bool cfg_is_opendmarc(enum cfg_key k);
+
+/* cfg_is_implemented - false for a key the suite accepts but ignores
+ * (cfg_load warns when a file sets it). */
+bool cfg_is_implemented(enum cfg_key k);
+
+/* cfg_describe - the key's summary line exactly as dmarcsuite.conf(5)
+ * prints it under the key, e.g. "(bool; default: true; OpenDMARC)", into
+ * buf (size bytes; CFG_MAX_DESC always suffices).  Returns buf.  The lint
+ * step compares these lines with the man page. */
+const char *cfg_describe(enum cfg_key k, char *buf, size_t size);
+
 /* cfg_is_set - true when the file or cfg_set gave the key a value. */
 bool cfg_is_set(const struct cfg *c, enum cfg_key k);
 
 /* cfg_str - value of a string, path or enum key, or its default; NULL
- * when it has neither.  Borrowed, valid until cfg_free. */
+ * when it has neither.  An enum value is the table's word (lower case)
+ * whatever case the file used; for other types this is the value text as
+ * written.  Borrowed, valid until cfg_free or the next change of k. */
 const char *cfg_str(const struct cfg *c, enum cfg_key k);
 
 /* cfg_bool - value of a boolean key, or its default. */
 bool cfg_bool(const struct cfg *c, enum cfg_key k);
 
-/* cfg_uint - value of a uint key, or a duration key in seconds. */
+/* cfg_uint - value of a uint key, a duration key in seconds, or UMask;
+ * 0 for a key with neither a value nor a default (see cfg_is_set). */
 uint64_t cfg_uint(const struct cfg *c, enum cfg_key k);
 
 /* cfg_list - the items of a list key (trimmed, empty items dropped);
- * *n gets the count.  Borrowed, valid until cfg_free. */
+ * *n gets the count (0, and the result may be NULL, when the key has no
+ * value).  Borrowed, valid until cfg_free or the next change of k. */
 const char *const *cfg_list(const struct cfg *c, enum cfg_key k, size_t *n);
 
 #endif

@@ -118,7 +118,8 @@ log_cat(char *line, size_t *len, size_t cap, const char *s)
         return;
     if (n > cap - *len)
         n = cap - *len;
-    memcpy(line + *len, s, n);
+    for (size_t i = 0; i < n; i++)
+        line[*len + i] = s[i];
     *len += n;
 }
 

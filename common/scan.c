@@ -44,7 +44,9 @@ scan_rest(const struct scan *sc)
 char
 scan_peek(const struct scan *sc)
 {
-    return scan_eof(sc) ? '\0' : *sc->p;
+    if (scan_eof(sc))
+        return '\0';
+    return *sc->p;
 }
 
 int
