@@ -76,6 +76,7 @@ enum cfg_key {
     CFG_DNSCACHESIZE,
     CFG_LOGLEVEL,
     CFG_DATABASE,
+    CFG_HISTORYEXTENSIONS,
     CFG_KEY_COUNT /* not a key */
 };
 

@@ -102,11 +102,11 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     [CFG_AUTHSERVIDWITHJOBID] = { "AuthservIDWithJobID", CFG_T_BOOL, "false", 0,
                                   0, NULL, NULL, OD },
     [CFG_AUTORESTART] = { "AutoRestart", CFG_T_BOOL, "false", 0, 0, NULL, NULL,
-                          OD | IGN },
+                          OD },
     [CFG_AUTORESTARTCOUNT] = { "AutoRestartCount", CFG_T_UINT, "0", 0,
-                               UINT32_MAX, NULL, NULL, OD | IGN },
+                               UINT32_MAX, NULL, NULL, OD },
     [CFG_AUTORESTARTRATE] = { "AutoRestartRate", CFG_T_STRING, NULL, 0, 0, NULL,
-                              cfg_check_rate, OD | IGN },
+                              cfg_check_rate, OD },
     [CFG_BACKGROUND] = { "Background", CFG_T_BOOL, "true", 0, 0, NULL, NULL,
                          OD },
     [CFG_BASEDIRECTORY] = { "BaseDirectory", CFG_T_PATH, NULL, 0, 0, NULL, NULL,
@@ -195,6 +195,8 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
                        0 },
     [CFG_DATABASE] = { "Database", CFG_T_PATH, "/var/lib/dmarcsuite/dmarc.db",
                        0, 0, NULL, NULL, 0 },
+    [CFG_HISTORYEXTENSIONS] = { "HistoryExtensions", CFG_T_BOOL, "true", 0, 0,
+                                NULL, NULL, 0 },
 };
 
 int
