@@ -187,7 +187,7 @@ eval_message(const struct mf_conn *c, struct eval_out *o)
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     verdict_init(&v);
-    verdict_spf(&v, c);
+    verdict_auth(&v, c);
     for (size_t i = 0; i < a.n; i++)
         verdict_domain(&v, c, a.domain[i]);
     rc = verdict_output(&v, c, o);

@@ -1,13 +1,18 @@
 /*
  * verdict - DMARC evaluation of the author domains and its output.
  *
- * DKIM results from trusted Authentication-Results arrive with the A-R
- * parser (milter/authres, branch milter-parse); until then only SPF can
- * align.  Alignment here is the small rule of RFC 7489 section 3.1 and
- * moves to policy.c when that lands.
+ * For each author domain: policy discovery (common/discovery), then
+ * policy_evaluate() (policy.c) with the SPF result (upstream or our own)
+ * and every trusted DKIM result; the strictest outcome is kept (RFC 7489
+ * section 6.6.1, policy_strictest()).  The disposition becomes the milter
+ * action here: reject only with RejectFailures, quarantine (the MTA's
+ * hold queue) only with HoldQuarantinedMessages, and a temporary error
+ * temp-fails only with RejectFailures ("temp-failed if evaluation could
+ * not be completed", opendmarc.conf(5)); a temporary error never applies
+ * a policy (section 6.6.2).
  *
- * STANDARDS: RFC 7489 sections 3.1, 6.6.2-6.6.4, 6.7, 11.2; RFC 7208
- * section 2.4 (HELO for the null sender).
+ * STANDARDS: RFC 7489 sections 3.1, 6.6.1-6.6.4, 6.7, 11.2; RFC 7208
+ * section 2.4 (HELO for the null sender); RFC 3463 (status codes).
  *
  * Ownership and threads: thread-safe; owns only what struct verdict owns.
  */
@@ -16,16 +21,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "common/cfg.h"
 #include "common/discovery_dns.h"
 #include "common/orgdomain.h"
-#include "history/hist_write.h"
 #include "milter/arhdr.h"
 #include "milter/conn.h"
 #include "milter/eval.h"
+#include "milter/record.h"
 #include "milter/snap.h"
+#include "milter/spf.h"
 
 void
 verdict_authors_add(struct verdict_authors *a, const char *domain)
@@ -46,7 +51,6 @@ void
 verdict_init(struct verdict *v)
 {
     memset(v, 0, sizeof(*v));
-    v->result = VERDICT_NONE;
 }
 
 void
@@ -57,8 +61,32 @@ verdict_free(struct verdict *v)
     v->has_best = false;
 }
 
-void
-verdict_spf(struct verdict *v, const struct mf_conn *c)
+/* spf_auth - an SPF result of libspf2 as an RFC 8601 result */
+static enum auth_result
+spf_auth(enum spf_res r)
+{
+    switch (r) {
+    case SPF_RES_NONE:
+        return AUTH_RESULT_NONE;
+    case SPF_RES_NEUTRAL:
+        return AUTH_RESULT_NEUTRAL;
+    case SPF_RES_PASS:
+        return AUTH_RESULT_PASS;
+    case SPF_RES_FAIL:
+        return AUTH_RESULT_FAIL;
+    case SPF_RES_SOFTFAIL:
+        return AUTH_RESULT_SOFTFAIL;
+    case SPF_RES_TEMPERROR:
+        return AUTH_RESULT_TEMPERROR;
+    case SPF_RES_PERMERROR:
+        return AUTH_RESULT_PERMERROR;
+    }
+    return AUTH_RESULT_OTHER;
+}
+
+/* self_spf - our own check: MAIL FROM, or HELO for the null sender */
+static void
+self_spf(struct verdict *v, const struct mf_conn *c)
 {
     const char *sender = c->msg.sender != NULL ? c->msg.sender : "";
     const char *at = strrchr(sender, '@');
@@ -67,141 +95,178 @@ verdict_spf(struct verdict *v, const struct mf_conn *c)
                                         : sender;
     const char *why = NULL;
 
-    if (c->snap->spf == NULL)
-        return;
     v->has_spf = true;
+    v->is_spf_self = true;
     v->is_spf_helo = sender[0] == '\0';
-    v->spf = spf_check(c->snap->spf, conn_sockaddr(c), c->helo, sender);
+    v->spf = spf_auth(
+        spf_check(c->snap->spf, conn_sockaddr(c), c->helo, sender));
     if (dom == NULL ||
         domain_normalize(str_cstr(dom), 0, v->spf_domain, &why) != DOMAIN_OK)
         v->spf_domain[0] = '\0';
 }
 
-/* is_aligned - RFC 7489 section 3.1: strict is identity, relaxed is the
- * same organizational domain (never through a public suffix) */
-static bool
-is_aligned(const struct snap *s, const char *from, const char *auth,
-           enum dmarc_rec_align mode)
+/* trusted_ids - the authserv-ids trusted for upstream results:
+ * TrustedAuthservIDs, else our own (opendmarc.conf(5)) */
+static const char *const *
+trusted_ids(const struct mf_conn *c, const char **own, size_t *n)
 {
-    const char *of = NULL, *oa = NULL;
+    const struct snap *s = c->snap;
 
-    if (auth[0] == '\0')
-        return false;
-    if (mode == DMARC_REC_ALIGN_STRICT)
-        return domain_eq(from, auth);
-    if (orgdomain_lookup(s->psl, from, &of) != ORGDOMAIN_OK ||
-        orgdomain_lookup(s->psl, auth, &oa) != ORGDOMAIN_OK)
-        return false;
-    return domain_eq(of, oa);
+    if (cfg_is_set(s->cfg, CFG_TRUSTEDAUTHSERVIDS)) {
+        *n = s->n_trusted;
+        return (const char *const *)s->trusted;
+    }
+    *own = s->authserv_id != NULL ? s->authserv_id
+           : c->mta_name != NULL  ? c->mta_name
+                                  : s->hostname;
+    *n = 1;
+    return own;
 }
 
-/* is_sampled - RFC 7489 section 6.6.4: apply the policy to pct percent */
-static bool
-is_sampled(unsigned pct)
+void
+verdict_auth(struct verdict *v, const struct mf_conn *c)
+{
+    const char *own = NULL;
+    struct str mfrom = msg_sender_domain(&c->msg);
+    char mdom[DOMAIN_BUF_SIZE];
+    struct upstream_input in = {
+        .hdrs = c->msg.hdrs,
+        .n_hdrs = c->msg.n_hdrs,
+        .mfrom_domain = mdom,
+        .is_spf_wanted = !cfg_bool(c->snap->cfg, CFG_SPFIGNORERESULTS),
+    };
+
+    (void)snprintf(mdom, sizeof(mdom), "%.*s", (int)(mfrom.len < 253 ? mfrom.len : 253),
+                   mfrom.p != NULL ? mfrom.p : ""); /* longer: no match */
+    in.trusted = trusted_ids(c, &own, &in.n_trusted);
+    upstream_collect(&in, &v->up);
+    for (size_t i = 0; i < v->up.n_dkim; i++) {
+        v->dkim[i].domain = v->up.dkim[i].domain;
+        v->dkim[i].selector = v->up.dkim[i].selector;
+        v->dkim[i].result = v->up.dkim[i].result;
+    }
+    if (v->up.spf_source != UPSTREAM_SPF_NONE) {
+        v->has_spf = true;
+        v->spf = v->up.spf;
+        v->is_spf_helo = v->up.is_spf_helo;
+        (void)snprintf(v->spf_domain, sizeof(v->spf_domain), "%s",
+                       v->up.spf_domain); /* same size: fits */
+    } else if (c->snap->spf != NULL) {
+        self_spf(v, c);
+    }
+}
+
+/* orgdom - policy_orgdom_fn over common/orgdomain */
+static const char *
+orgdom(void *arg, const char *domain)
+{
+    const char *org = NULL;
+
+    if (orgdomain_lookup(arg, domain, &org) != ORGDOMAIN_OK)
+        return NULL;
+    return org;
+}
+
+/* draw - a uniform number 0..99 for the pct sample (section 6.6.4) */
+static unsigned
+draw(void)
 {
     unsigned r = 0;
 
-    if (pct >= 100)
-        return true;
     if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        return true; /* no randomness: apply the policy */
-    return r % 100 < pct;
+        return 0; /* no randomness: apply the policy */
+    return r % 100;
 }
 
-/* rank - severity of a candidate, to pick the strictest (section 6.6.1) */
-static int
-rank(enum verdict_result r, enum verdict_dis d)
+/* disp - a record's policy value as policy.c's enum */
+static enum policy_disp
+disp(enum dmarc_rec_policy p)
 {
-    static const int by_result[] = {
-        [VERDICT_NONE] = 0,      [VERDICT_PASS] = 1, [VERDICT_PERMERROR] = 2,
-        [VERDICT_TEMPERROR] = 3, [VERDICT_FAIL] = 4,
-    };
-    return (int)d * 10 + by_result[r];
+    return p == DMARC_REC_POLICY_REJECT       ? POLICY_DISP_REJECT
+           : p == DMARC_REC_POLICY_QUARANTINE ? POLICY_DISP_QUARANTINE
+                                              : POLICY_DISP_NONE;
 }
 
-/* judge - result, policy and disposition of one discovered domain */
+/* record_of - what discovery found, as policy.c wants it */
 static void
-judge(struct verdict *w, const struct snap *s)
+record_of(const struct discovery_result *d, struct policy_record *r)
 {
-    const struct discovery_result *d = &w->best;
-
-    w->result = VERDICT_NONE;
-    w->dis = VERDICT_DIS_NONE;
-    w->policy = DMARC_REC_POLICY_UNSET;
-    if (d->status == DISCOVERY_TEMPERROR) {
-        w->result = VERDICT_TEMPERROR;
+    memset(r, 0, sizeof(*r));
+    switch (d->status) {
+    case DISCOVERY_FOUND:
+        r->status = POLICY_REC_FOUND;
+        break;
+    case DISCOVERY_TEMPERROR:
+        r->status = POLICY_REC_TEMPERROR;
+        return;
+    case DISCOVERY_PERMERROR:
+        r->status = POLICY_REC_PERMERROR;
+        return;
+    case DISCOVERY_NONE:
+    case DISCOVERY_MULTIPLE:
+    case DISCOVERY_BAD_DOMAIN:
+        r->status = POLICY_REC_NONE; /* section 6.6.3: no policy */
         return;
     }
-    if (d->status == DISCOVERY_PERMERROR) {
-        w->result = VERDICT_PERMERROR;
-        return;
-    }
-    if (d->status != DISCOVERY_FOUND)
-        return;
-    w->policy = d->policy;
-    w->is_spf_aligned =
-        w->has_spf && w->spf == SPF_RES_PASS &&
-        is_aligned(s, d->from_domain, w->spf_domain, d->rec.aspf);
-    w->result = w->is_spf_aligned ? VERDICT_PASS : VERDICT_FAIL;
-    if (w->result == VERDICT_PASS)
-        return;
-    w->dis = d->policy == DMARC_REC_POLICY_REJECT       ? VERDICT_DIS_REJECT
-             : d->policy == DMARC_REC_POLICY_QUARANTINE ? VERDICT_DIS_QUARANTINE
-                                                        : VERDICT_DIS_NONE;
-    if (w->dis != VERDICT_DIS_NONE && !is_sampled(d->rec.pct)) {
-        w->is_sampled_out = true;
-        w->dis = w->dis == VERDICT_DIS_REJECT ? VERDICT_DIS_QUARANTINE
-                                              : VERDICT_DIS_NONE;
-    }
+    r->is_org = d->where == DISCOVERY_AT_ORG;
+    r->p = disp(d->rec.p);
+    r->sp = disp(d->rec.sp); /* the tag, else p (dmarc_rec) */
+    r->has_sp = true;
+    r->adkim = d->rec.adkim == DMARC_REC_ALIGN_STRICT ? POLICY_ALIGN_STRICT
+                                                      : POLICY_ALIGN_RELAXED;
+    r->aspf = d->rec.aspf == DMARC_REC_ALIGN_STRICT ? POLICY_ALIGN_STRICT
+                                                    : POLICY_ALIGN_RELAXED;
+    r->pct = d->rec.pct;
 }
 
 void
 verdict_domain(struct verdict *v, const struct mf_conn *c, const char *domain)
 {
     struct discovery_dns dd = discovery_dns_resolver(c->snap->dns);
-    struct verdict w = *v;
+    struct policy_output outs[2];
+    struct discovery_result d;
+    struct policy_input in;
 
-    memset(&w.best, 0, sizeof(w.best));
-    w.is_sampled_out = false;
-    w.is_spf_aligned = false;
-    if (discovery_run(&dd, c->snap->psl, str_cstr(domain), &w.best) !=
+    memset(&d, 0, sizeof(d));
+    if (discovery_run(&dd, c->snap->psl, str_cstr(domain), &d) !=
         DISCOVERY_FOUND)
-        log_debug("%s: discovery: %s", domain,
-                  discovery_status_str(w.best.status));
-    w.has_best = true;
-    judge(&w, c->snap);
-    if (v->has_best && rank(w.result, w.dis) <= rank(v->result, v->dis)) {
-        discovery_result_free(&w.best);
-        return;
+        log_debug("%s: discovery: %s", domain, discovery_status_str(d.status));
+    memset(&in, 0, sizeof(in));
+    in.from_domain = d.from_domain[0] != '\0' ? d.from_domain : domain;
+    record_of(&d, &in.rec);
+    in.spf_result = v->has_spf ? v->spf : AUTH_RESULT_NONE;
+    in.spf_domain = v->spf_domain[0] != '\0' ? v->spf_domain : NULL;
+    in.dkim = v->dkim;
+    in.n_dkim = v->up.n_dkim;
+    in.orgdom = orgdom;
+    in.orgdom_arg = c->snap->psl;
+    in.draw = draw();
+    policy_evaluate(&in, &outs[1]);
+    if (v->has_best) {
+        outs[0] = v->out;
+        if (policy_strictest(outs, 2) == 0) {
+            discovery_result_free(&d);
+            return;
+        }
     }
     verdict_free(v);
-    *v = w;
+    v->best = d;
+    v->out = outs[1];
+    v->has_best = true;
 }
 
-/* result_str - the A-R result word */
-static const char *
-result_str(enum verdict_result r)
+/* dis_applied - the disposition the milter applies (RejectFailures) */
+static enum policy_disp
+dis_applied(const struct verdict *v, const struct cfg *cfg)
 {
-    static const char *const w[] = {
-        [VERDICT_NONE] = "none",           [VERDICT_PASS] = "pass",
-        [VERDICT_PERMERROR] = "permerror", [VERDICT_TEMPERROR] = "temperror",
-        [VERDICT_FAIL] = "fail",
-    };
-    return w[r];
+    if (v->out.disposition == POLICY_DISP_REJECT &&
+        !cfg_bool(cfg, CFG_REJECTFAILURES))
+        return POLICY_DISP_NONE;
+    return v->out.disposition;
 }
 
-/* dis_str - the dis= word */
-static const char *
-dis_str(enum verdict_dis d)
-{
-    return d == VERDICT_DIS_REJECT       ? "reject"
-           : d == VERDICT_DIS_QUARANTINE ? "quarantine"
-                                         : "none";
-}
-
-/* authserv - our authserv-id: AuthservID, else the MTA's {j} */
-static const char *
-authserv(const struct mf_conn *c)
+const char *
+verdict_authserv(const struct mf_conn *c)
 {
     if (c->snap->authserv_id != NULL)
         return c->snap->authserv_id;
@@ -223,34 +288,31 @@ reject_text(struct buf *out, const char *fmt, const char *dom)
     return buf_append_str(out, at + 2);
 }
 
-/* decide - the action and reply; sets the applied disposition in *dis */
+/* decide - the action and reply for the applied disposition dis */
 static int
 decide(const struct verdict *v, const struct mf_conn *c, struct eval_out *o,
-       enum verdict_dis *dis)
+       enum policy_disp dis)
 {
     const struct cfg *cfg = c->snap->cfg;
-    const char *fmt = cfg_str(cfg, CFG_REJECTSTRING);
     const char *dom = v->best.from_domain;
 
-    *dis = v->dis;
-    if (v->result == VERDICT_TEMPERROR && cfg_bool(cfg, CFG_REJECTFAILURES)) {
+    if (v->out.result == POLICY_RESULT_TEMPERROR &&
+        cfg_bool(cfg, CFG_REJECTFAILURES)) {
         o->action = EVAL_TEMPFAIL;
         o->rcode = "451";
-        o->xcode = "4.7.5";
+        o->xcode = "4.4.3"; /* RFC 3463: directory server failure */
         return buf_printf(&o->reply,
-                          "temporary DNS error evaluating DMARC "
-                          "policy for %s",
+                          "temporary error evaluating the DMARC policy "
+                          "for %s",
                           dom);
     }
-    if (v->dis == VERDICT_DIS_REJECT && !cfg_bool(cfg, CFG_REJECTFAILURES))
-        *dis = VERDICT_DIS_NONE;
-    if (*dis == VERDICT_DIS_REJECT) {
+    if (dis == POLICY_DISP_REJECT) {
         o->action = EVAL_REJECT;
         o->rcode = "550";
         o->xcode = "5.7.1";
-        return reject_text(&o->reply, fmt, dom);
+        return reject_text(&o->reply, cfg_str(cfg, CFG_REJECTSTRING), dom);
     }
-    if (*dis == VERDICT_DIS_QUARANTINE &&
+    if (dis == POLICY_DISP_QUARANTINE &&
         cfg_bool(cfg, CFG_HOLDQUARANTINEDMESSAGES)) {
         o->action = EVAL_QUARANTINE;
         return buf_printf(&o->reply, "quarantined by DMARC policy for %s", dom);
@@ -258,30 +320,38 @@ decide(const struct verdict *v, const struct mf_conn *c, struct eval_out *o,
     return 0;
 }
 
+/* comment_policy - p= of the A-R comment: "none" without a record, the
+ * applicable policy when evaluated, else NULL (no comment) */
+static const char *
+comment_policy(const struct verdict *v)
+{
+    if (v->out.result == POLICY_RESULT_NONE)
+        return "none";
+    return v->out.is_evaluated ? policy_disp_name(v->out.policy) : NULL;
+}
+
 /* headers - the A-R values and DMARC-Filter */
 static int
 headers(const struct verdict *v, const struct mf_conn *c, struct eval_out *o,
-        enum verdict_dis dis)
+        enum policy_disp dis)
 {
     const char *jobid = cfg_bool(c->snap->cfg, CFG_AUTHSERVIDWITHJOBID)
                             ? (c->msg.jobid != NULL ? c->msg.jobid : "")
                             : NULL;
     struct arhdr_dmarc ad = {
-        .authserv_id = authserv(c),
+        .authserv_id = verdict_authserv(c),
         .jobid = jobid,
-        .result = result_str(v->result),
-        .policy = v->result == VERDICT_NONE ? "none"
-                  : v->policy != DMARC_REC_POLICY_UNSET
-                      ? dmarc_rec_policy_str(v->policy)
-                      : NULL,
-        .disposition = dis_str(dis),
+        .result = policy_result_name(v->out.result),
+        .policy = comment_policy(v),
+        .disposition = policy_disp_name(dis),
         .from_domain = v->best.from_domain,
     };
 
     if (arhdr_dmarc(&o->ar_dmarc, &ad) != 0)
         return -1;
-    if (v->has_spf && v->spf_domain[0] != '\0' &&
-        arhdr_spf(&o->ar_spf, ad.authserv_id, jobid, spf_res_str(v->spf),
+    /* RFC 8601 section 2.7.2: only a result we computed ourselves */
+    if (v->is_spf_self && v->spf_domain[0] != '\0' &&
+        arhdr_spf(&o->ar_spf, ad.authserv_id, jobid, auth_result_name(v->spf),
                   v->is_spf_helo, v->spf_domain) != 0)
         return -1;
     if (cfg_bool(c->snap->cfg, CFG_SOFTWAREHEADER))
@@ -290,136 +360,26 @@ headers(const struct verdict *v, const struct mf_conn *c, struct eval_out *o,
     return 0;
 }
 
-/* spf_ares - SPF result as an ARES code (history-format.md 4.1) */
-static int
-spf_ares(const struct verdict *v)
-{
-    static const int codes[] = {
-        [SPF_RES_NONE] = HIST_ARES_NONE,
-        [SPF_RES_NEUTRAL] = HIST_ARES_NEUTRAL,
-        [SPF_RES_PASS] = HIST_ARES_PASS,
-        [SPF_RES_FAIL] = HIST_ARES_FAIL,
-        [SPF_RES_SOFTFAIL] = HIST_ARES_SOFTFAIL,
-        [SPF_RES_TEMPERROR] = HIST_ARES_TEMPERROR,
-        [SPF_RES_PERMERROR] = HIST_ARES_PERMERROR,
-    };
-    return v->has_spf ? codes[v->spf] : HIST_ARES_UNDEFINED;
-}
-
-/* policy_code - the history policy code (history-format.md 4.4) */
-static int
-policy_code(const struct verdict *v)
-{
-    if (v->result == VERDICT_PASS)
-        return HIST_POLICY_PASS;
-    if (v->result != VERDICT_FAIL)
-        return HIST_POLICY_ABSENT;
-    return v->policy == DMARC_REC_POLICY_REJECT       ? HIST_POLICY_REJECT
-           : v->policy == DMARC_REC_POLICY_QUARANTINE ? HIST_POLICY_QUARANTINE
-                                                      : HIST_POLICY_NONE;
-}
-
-/* action_code - what the milter did (history-format.md 4.5) */
-static int
-action_code(enum eval_action a)
-{
-    return a == EVAL_REJECT       ? HIST_ACTION_REJECT
-           : a == EVAL_TEMPFAIL   ? HIST_ACTION_TEMPFAIL
-           : a == EVAL_QUARANTINE ? HIST_ACTION_QUARANTINE
-                                  : HIST_ACTION_ACCEPT;
-}
-
-/* rec_policy - the record-derived fields */
-static void
-rec_policy(struct hist_rec *r, const struct verdict *v, struct str *rua)
-{
-    const struct dmarc_rec *d = &v->best.rec;
-
-    if (!v->best.has_rec || v->best.status != DISCOVERY_FOUND) {
-        r->pct = 0;
-        return;
-    }
-    for (size_t i = 0; i < d->rua_count && i < HIST_MAX_RUA; i++)
-        rua[i] = d->rua[i].raw;
-    r->rua = rua;
-    r->rua_count = d->rua_count < HIST_MAX_RUA ? d->rua_count : HIST_MAX_RUA;
-    r->pct = (int)d->pct;
-    r->adkim = (int)d->adkim;
-    r->aspf = (int)d->aspf;
-    r->p = (int)d->p;
-    r->sp = d->has_sp ? (int)d->sp : 0;
-    r->align_dkim = HIST_ALIGN_FAIL;
-    r->align_spf = v->is_spf_aligned ? HIST_ALIGN_PASS : HIST_ALIGN_FAIL;
-    r->fo = (int)d->fo;
-    r->discovery = HIST_DISC_PSL;
-}
-
-/* history - format the record of this message into o->history */
-static int
-history(const struct verdict *v, const struct mf_conn *c, struct eval_out *o)
-{
-    static const struct hist_override sampled = { HIST_OVR_SAMPLED_OUT,
-                                                  { NULL, 0 } };
-    const struct discovery_result *d = &v->best;
-    struct str rua[HIST_MAX_RUA];
-    struct hist_rec r;
-
-    hist_rec_init(&r);
-    r.job = str_cstr(c->msg.jobid != NULL ? c->msg.jobid : "(unknown-jobid)");
-    r.reporter =
-        str_cstr(c->mta_name != NULL ? c->mta_name : c->snap->hostname);
-    r.received = (int64_t)time(NULL);
-    r.ipaddr = str_cstr(c->addr_text);
-    r.from = str_cstr(d->from_domain);
-    r.mfrom = msg_sender_domain(&c->msg);
-    r.spf = spf_ares(v);
-    r.pdomain = str_cstr(d->is_org_tried ? d->org_domain : d->from_domain);
-    r.policy = policy_code(v);
-    r.arc = HIST_ARES_FAIL;
-    r.arc_policy = HIST_ARC_POLICY_FAIL;
-    rec_policy(&r, v, rua);
-    r.ext_version = HIST_EXT_VERSION;
-    r.spf_scope = !v->has_spf      ? HIST_SPF_SCOPE_UNKNOWN
-                  : v->is_spf_helo ? HIST_SPF_SCOPE_HELO
-                                   : HIST_SPF_SCOPE_MFROM;
-    r.spf_domain = str_cstr(v->spf_domain);
-    if (v->is_sampled_out) {
-        r.overrides = &sampled;
-        r.override_count = 1;
-    }
-    r.action = action_code(o->action);
-    return hist_format(&r, &o->history);
-}
-
-/* is_recorded - history-format.md 2.1 with RecordAllMessages */
-static bool
-is_recorded(const struct verdict *v, const struct snap *s)
-{
-    if (cfg_str(s->cfg, CFG_HISTORYFILE) == NULL)
-        return false;
-    return cfg_bool(s->cfg, CFG_RECORDALLMESSAGES) ||
-           v->best.status == DISCOVERY_FOUND ||
-           v->best.status == DISCOVERY_TEMPERROR ||
-           v->best.status == DISCOVERY_PERMERROR;
-}
-
 int
 verdict_output(const struct verdict *v, const struct mf_conn *c,
                struct eval_out *o)
 {
-    enum verdict_dis dis;
+    enum policy_disp dis;
 
     if (!v->has_best)
         return 0;
-    o->summary = result_str(v->result);
-    if (decide(v, c, o, &dis) != 0 || headers(v, c, o, dis) != 0)
+    dis = dis_applied(v, c->snap->cfg);
+    o->summary = policy_result_name(v->out.result);
+    if (decide(v, c, o, dis) != 0 || headers(v, c, o, dis) != 0)
         return -1;
-    o->is_copy_wanted = v->result == VERDICT_FAIL && o->action != EVAL_REJECT;
-    if (is_recorded(v, c->snap) && history(v, c, o) != 0)
+    o->is_copy_wanted =
+        v->out.result == POLICY_RESULT_FAIL && o->action != EVAL_REJECT;
+    if (record_is_wanted(v, c->snap) &&
+        record_format(v, c, o->action, &o->history) != 0)
         return -1;
     log_notice("%s: %s dmarc=%s p=%s dis=%s",
                c->msg.jobid != NULL ? c->msg.jobid : "NOQUEUE",
-               v->best.from_domain, result_str(v->result),
-               dmarc_rec_policy_str(v->policy), dis_str(dis));
+               v->best.from_domain, policy_result_name(v->out.result),
+               policy_disp_name(v->out.policy), policy_disp_name(dis));
     return 0;
 }

@@ -3,11 +3,11 @@
  * the output it produces (Authentication-Results values, reply, history
  * record).
  *
- * Alignment and the result follow RFC 7489 sections 3.1, 6.6.2-6.6.4:
- * relaxed = same organizational domain (a public suffix has none and
- * never aligns), strict = identical names; a temporary DNS failure never
- * applies a policy; pct sampling downgrades reject to quarantine and
- * quarantine to none, recorded as sampled_out.
+ * It gathers the inputs (upstream.c, spf.c, common/discovery) and hands
+ * them to policy_evaluate() (policy.c), which owns alignment, the result
+ * and the disposition (RFC 7489 sections 3.1, 6.6.2-6.6.4); here the
+ * disposition becomes a milter action under RejectFailures and
+ * HoldQuarantinedMessages.
  *
  * Thread safety: thread-safe; state lives in the caller's struct verdict.
  */
@@ -21,7 +21,8 @@
 #include "common/domain.h"
 #include "common/log.h"
 #include "history/hist_fmt.h"
-#include "milter/spf.h"
+#include "milter/policy.h"
+#include "milter/upstream.h"
 
 struct mf_conn;
 struct eval_out;
@@ -40,36 +41,18 @@ struct verdict_authors {
     bool is_multi_value; /* a From field named several domains */
 };
 
-/* DMARC results (RFC 7489 section 11.2) */
-enum verdict_result {
-    VERDICT_NONE,
-    VERDICT_PASS,
-    VERDICT_PERMERROR,
-    VERDICT_TEMPERROR,
-    VERDICT_FAIL
-};
-
-/* the disposition taken */
-enum verdict_dis {
-    VERDICT_DIS_NONE,
-    VERDICT_DIS_QUARANTINE,
-    VERDICT_DIS_REJECT
-};
-
 /* the evaluation state of one message */
 struct verdict {
-    enum spf_res spf;                 /* SPF result */
-    bool has_spf;                     /* spf was computed (SPFSelfValidate) */
+    struct upstream up;               /* trusted upstream DKIM and SPF */
+    enum auth_result spf;             /* SPF result used (if has_spf) */
+    bool has_spf;                     /* an SPF result exists */
+    bool is_spf_self;                 /* spf is our own check */
     bool is_spf_helo;                 /* the HELO identity was checked */
     char spf_domain[DOMAIN_BUF_SIZE]; /* domain SPF checked, or "" */
+    struct policy_dkim dkim[UPSTREAM_MAX_DKIM]; /* up.dkim for policy.c */
     bool has_best;                    /* best holds an evaluated domain */
     struct discovery_result best;     /* discovery of the chosen domain */
-    enum verdict_result result;       /* its DMARC result */
-    enum verdict_dis dis;             /* its disposition (after pct) */
-    enum dmarc_rec_policy policy;     /* policy that applied */
-    bool is_spf_aligned;              /* an aligned SPF pass */
-    bool is_sampled_out;              /* pct left the policy unapplied */
-    bool is_enforced;                 /* the milter acts on dis */
+    struct policy_output out;         /* its DMARC evaluation */
 };
 
 /* verdict_authors_add - add domain (deduplicated; beyond the maximum the
@@ -80,8 +63,10 @@ void verdict_authors_add(struct verdict_authors *a, const char *domain);
 void verdict_init(struct verdict *v);
 void verdict_free(struct verdict *v);
 
-/* verdict_spf - run SPF when SPFSelfValidate is set. */
-void verdict_spf(struct verdict *v, const struct mf_conn *c);
+/* verdict_auth - gather the authentication results: trusted upstream
+ * DKIM and SPF (unless SPFIgnoreResults), then our own SPF check when
+ * SPFSelfValidate is set and upstream gave no SPF result. */
+void verdict_auth(struct verdict *v, const struct mf_conn *c);
 
 /* verdict_domain - evaluate one author domain; keep it when it is
  * stricter than the one kept so far. */
@@ -91,5 +76,9 @@ void verdict_domain(struct verdict *v, const struct mf_conn *c,
 /* verdict_output - fill o from v.  0, or -1 on an internal failure. */
 int verdict_output(const struct verdict *v, const struct mf_conn *c,
                    struct eval_out *o) WARN_UNUSED;
+
+/* verdict_authserv - our authserv-id: AuthservID, else the MTA's {j},
+ * else the host name.  Borrowed from c. */
+const char *verdict_authserv(const struct mf_conn *c);
 
 #endif
