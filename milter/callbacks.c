@@ -74,7 +74,9 @@ getconn(SMFICTX *ctx)
     return smfi_getpriv(ctx);
 }
 
+/* cb_negotiate - ask for the events and macros we use */
 static sfsistat
+/* NOLINTNEXTLINE(readability-function-size): libmilter's fixed prototype */
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
              unsigned long f3, unsigned long *pf0, unsigned long *pf1,
              unsigned long *pf2, unsigned long *pf3)

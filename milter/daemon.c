@@ -61,6 +61,10 @@
 static int daemon_pipe[2] = { -1, -1 };
 /* the signal the supervisor last caught (0: none) */
 static volatile sig_atomic_t daemon_caught;
+/* the pid file we wrote (owned), or NULL; set before threads exist */
+static char *daemon_pid_path;
+/* the process that wrote it: only that one removes it */
+static pid_t daemon_pid_owner;
 
 int
 daemon_background(void)
@@ -114,8 +118,11 @@ set_nodelay(void)
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         max = rl.rlim_cur;
     for (int fd = 0; fd < (int)max && fd < 65536; fd++) {
-        int v = 0, dom = 0, one = 1;
-        socklen_t len = sizeof(v), dlen = sizeof(dom);
+        int v = 0;
+        int dom = 0;
+        int one = 1;
+        socklen_t len = sizeof(v);
+        socklen_t dlen = sizeof(dom);
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 ||
             v == 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dlen) != 0 ||
             (dom != AF_INET && dom != AF_INET6))
@@ -155,8 +162,10 @@ daemon_socket(const struct snap *s)
 static int
 find_ids(const char *spec, uid_t *uid, gid_t *gid, char *user, size_t ulen)
 {
-    struct passwd pw, *pwp = NULL;
-    struct group gr, *grp = NULL;
+    struct passwd pw;
+    struct passwd *pwp = NULL;
+    struct group gr;
+    struct group *grp = NULL;
     char *buf = malloc(DAEMON_PW_BUF);
     const char *colon = strchr(spec, ':');
     size_t n = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
@@ -226,7 +235,8 @@ int
 daemon_pidfile(const char *path)
 {
     char line[32];
-    int fd, n;
+    int fd;
+    int n;
 
     if (path == NULL)
         return 0;
@@ -238,7 +248,35 @@ daemon_pidfile(const char *path)
             (void)close(fd);
         return -1;
     }
-    return close(fd) == 0 ? 0 : (log_err_errno("PidFile %s", path), -1);
+    if (close(fd) != 0) {
+        log_err_errno("PidFile %s", path);
+        return -1;
+    }
+    free(daemon_pid_path);
+    daemon_pid_path = xstrdup(path);
+    daemon_pid_owner = getpid();
+    return 0;
+}
+
+void
+daemon_pidfile_remove(void)
+{
+    if (daemon_pid_path == NULL || getpid() != daemon_pid_owner)
+        return;
+    /* after UserID the folder may not be writable: say so, nothing more */
+    if (unlink(daemon_pid_path) != 0 && errno != ENOENT)
+        log_warn_errno("cannot remove PidFile %s", daemon_pid_path);
+    free(daemon_pid_path);
+    daemon_pid_path = NULL;
+}
+
+/* supervisor_exit - the supervisor ends: its pid file goes with it */
+static _Noreturn void
+supervisor_exit(int status)
+{
+    daemon_pidfile_remove();
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): the supervisor has no threads */
+    exit(status);
 }
 
 /* parse_rate - AutoRestartRate "n/t[u]" into n and seconds; 0 or -1 */
@@ -262,7 +300,7 @@ parse_rate(const char *spec, uint64_t *n, uint64_t *secs)
                                         : 1;
         t.len--;
     }
-    if (num_parse_u64(t, 1, 365u * 86400u, secs, &why) != 0)
+    if (num_parse_u64(t, 1, (uint64_t)365 * 86400, secs, &why) != 0)
         return -1;
     *secs *= mult;
     return 0;
@@ -296,7 +334,8 @@ may_restart(const struct snap *s, time_t *times, uint64_t done)
 {
     uint64_t max = cfg_uint(s->cfg, CFG_AUTORESTARTCOUNT);
     const char *rate = cfg_str(s->cfg, CFG_AUTORESTARTRATE);
-    uint64_t n, secs;
+    uint64_t n;
+    uint64_t secs;
     time_t now = time(NULL);
 
     if (max > 0 && done >= max) {
@@ -348,7 +387,7 @@ daemon_supervise(const struct snap *s)
         int st;
         if (pid < 0) {
             log_err_errno("AutoRestart: fork");
-            exit(EX_OSERR);
+            supervisor_exit(EX_OSERR);
         }
         if (pid == 0) {
             catch_signals(SIG_DFL, 0);
@@ -356,11 +395,11 @@ daemon_supervise(const struct snap *s)
         }
         st = wait_worker(pid, &is_stopping);
         if (is_stopping || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
-            exit(WIFEXITED(st) ? WEXITSTATUS(st) : EX_OK);
+            supervisor_exit(WIFEXITED(st) ? WEXITSTATUS(st) : EX_OK);
         log_warn("AutoRestart: worker %ld ended (status %d), restarting",
                  (long)pid, st);
         if (!may_restart(s, times, restarts++))
-            exit(EX_SOFTWARE);
+            supervisor_exit(EX_SOFTWARE);
     }
 }
 
@@ -409,7 +448,8 @@ reload(const char *path, const struct snap_overrides *ov)
 static int
 start_milter(pthread_t *tid)
 {
-    sigset_t set, old;
+    sigset_t set;
+    sigset_t old;
     int rc;
 
     (void)sigemptyset(&set);

@@ -39,6 +39,11 @@ int daemon_confine(const struct snap *s) WARN_UNUSED;
 /* daemon_pidfile - write our pid to path (NULL: nothing).  0 or -1. */
 int daemon_pidfile(const char *path) WARN_UNUSED;
 
+/* daemon_pidfile_remove - remove the pid file daemon_pidfile() wrote, if
+ * this process wrote it (an AutoRestart worker leaves the supervisor's
+ * alone); a failure is logged.  Not thread-safe: call at exit. */
+void daemon_pidfile_remove(void);
+
 /* daemon_supervise - AutoRestart: fork a worker and restart it when it
  * dies abnormally, within AutoRestartCount and AutoRestartRate; forward
  * SIGTERM, SIGINT, SIGHUP and SIGUSR1.  Returns 0 in the worker (which

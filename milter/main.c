@@ -41,6 +41,7 @@ usage(int status)
     fprintf(status == EX_OK ? stdout : stderr,
             "usage: dmarc-milter [-fnvV] [-c file] [-p socket] "
             "[-P pidfile] [-u user[:group]]\n");
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): before any thread exists */
     exit(status);
 }
 
@@ -89,6 +90,7 @@ parse_opts(int argc, char **argv, struct opts *o)
             break;
         case 'V':
             printf("dmarc-milter %s\n", DMARC_VERSION);
+            /* NOLINTNEXTLINE(concurrency-mt-unsafe): no thread exists yet */
             exit(EX_OK);
         case 'h':
             usage(EX_OK);
@@ -156,11 +158,13 @@ main(int argc, char **argv)
     open_log(s, &o);
     rc = start(s, &o);
     if (rc != EX_OK) {
+        daemon_pidfile_remove();
         snap_put(s);
         return rc;
     }
     snap_publish(s);
     rc = daemon_run(o.config, &o.ov);
     snap_shutdown();
+    daemon_pidfile_remove();
     return rc;
 }

@@ -27,7 +27,7 @@
 /* MSG_MAX_HEADER_BYTES - bytes of header names and values kept; Postfix
  * caps one field at 100 KiB (header_size_limit), and the whole header
  * rarely exceeds a few KiB */
-#define MSG_MAX_HEADER_BYTES (4u * 1024u * 1024u)
+#define MSG_MAX_HEADER_BYTES ((size_t)4 * 1024 * 1024)
 
 /* one header field as the MTA passed it (folding kept as sent) */
 struct msg_hdr {

@@ -55,8 +55,7 @@ add_dkim(const struct authres *ar, struct upstream *out)
         n = AUTHRES_MAX_RESULTS;
     for (size_t i = 0; i < n && out->n_dkim < UPSTREAM_MAX_DKIM; i++) {
         struct upstream_dkim *u = &out->dkim[out->n_dkim];
-        const char *dom =
-            d[i].d != NULL ? d[i].d : authres_domain_part(d[i].i);
+        const char *dom = d[i].d != NULL ? d[i].d : authres_domain_part(d[i].i);
 
         /* RFC 8601 section 2.7.1: header.d names the signing domain; a
          * result without one cannot align and is dropped */
@@ -83,7 +82,8 @@ add_spf(const struct authres *ar, const struct upstream_input *in,
         !authres_spf(ar, &s))
         return;
     if (s.mailfrom_domain != NULL && s.mailfrom_domain[0] != '\0') {
-        if (has_mfrom && ascii_casecmp(s.mailfrom_domain, in->mfrom_domain) != 0)
+        if (has_mfrom &&
+            ascii_casecmp(s.mailfrom_domain, in->mfrom_domain) != 0)
             return;
         if (!normalise(s.mailfrom_domain, out->spf_domain))
             return;

@@ -49,20 +49,20 @@ struct upstream {
     size_t n_dkim;                                /* entries of dkim */
     enum upstream_spf_source spf_source;          /* NONE: no SPF below */
     enum auth_result spf;                         /* the SPF result */
-    bool is_spf_helo;                  /* the HELO identity was checked */
-    char spf_domain[DOMAIN_BUF_SIZE];  /* the domain checked, or "" */
-    size_t n_ignored;                  /* A-R fields ignored: untrusted,
-                                          malformed or over limits */
+    bool is_spf_helo;                 /* the HELO identity was checked */
+    char spf_domain[DOMAIN_BUF_SIZE]; /* the domain checked, or "" */
+    size_t n_ignored;                 /* A-R fields ignored: untrusted,
+                                         malformed or over limits */
 };
 
 /* what upstream_collect() reads; all borrowed */
 struct upstream_input {
-    const struct msg_hdr *hdrs;  /* the message's header fields */
-    size_t n_hdrs;               /* entries of hdrs */
-    const char *const *trusted;  /* trusted authserv-ids */
-    size_t n_trusted;            /* entries of trusted */
-    const char *mfrom_domain;    /* MAIL FROM domain, or NULL / "" */
-    bool is_spf_wanted;          /* false: SPFIgnoreResults, no SPF */
+    const struct msg_hdr *hdrs; /* the message's header fields */
+    size_t n_hdrs;              /* entries of hdrs */
+    const char *const *trusted; /* trusted authserv-ids */
+    size_t n_trusted;           /* entries of trusted */
+    const char *mfrom_domain;   /* MAIL FROM domain, or NULL / "" */
+    bool is_spf_wanted;         /* false: SPFIgnoreResults, no SPF */
 };
 
 /* upstream_collect - fill *out from in.  The SPF result is the first

@@ -98,8 +98,8 @@ self_spf(struct verdict *v, const struct mf_conn *c)
     v->has_spf = true;
     v->is_spf_self = true;
     v->is_spf_helo = sender[0] == '\0';
-    v->spf = spf_auth(
-        spf_check(c->snap->spf, conn_sockaddr(c), c->helo, sender));
+    v->spf =
+        spf_auth(spf_check(c->snap->spf, conn_sockaddr(c), c->helo, sender));
     if (dom == NULL ||
         domain_normalize(str_cstr(dom), 0, v->spf_domain, &why) != DOMAIN_OK)
         v->spf_domain[0] = '\0';
@@ -136,8 +136,12 @@ verdict_auth(struct verdict *v, const struct mf_conn *c)
         .is_spf_wanted = !cfg_bool(c->snap->cfg, CFG_SPFIGNORERESULTS),
     };
 
-    (void)snprintf(mdom, sizeof(mdom), "%.*s", (int)(mfrom.len < 253 ? mfrom.len : 253),
-                   mfrom.p != NULL ? mfrom.p : ""); /* longer: no match */
+    /* a longer MAIL FROM domain is no domain: it matches nothing */
+    mdom[0] = '\0';
+    if (mfrom.len > 0 && mfrom.len < sizeof(mdom)) {
+        memcpy(mdom, mfrom.p, mfrom.len);
+        mdom[mfrom.len] = '\0';
+    }
     in.trusted = trusted_ids(c, &own, &in.n_trusted);
     upstream_collect(&in, &v->up);
     for (size_t i = 0; i < v->up.n_dkim; i++) {

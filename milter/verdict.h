@@ -50,9 +50,9 @@ struct verdict {
     bool is_spf_helo;                 /* the HELO identity was checked */
     char spf_domain[DOMAIN_BUF_SIZE]; /* domain SPF checked, or "" */
     struct policy_dkim dkim[UPSTREAM_MAX_DKIM]; /* up.dkim for policy.c */
-    bool has_best;                    /* best holds an evaluated domain */
-    struct discovery_result best;     /* discovery of the chosen domain */
-    struct policy_output out;         /* its DMARC evaluation */
+    bool has_best;                /* best holds an evaluated domain */
+    struct discovery_result best; /* discovery of the chosen domain */
+    struct policy_output out;     /* its DMARC evaluation */
 };
 
 /* verdict_authors_add - add domain (deduplicated; beyond the maximum the
