@@ -18,6 +18,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +41,8 @@ struct spf {
 
 /* the deadline of the check running on this thread (0: none) */
 static _Thread_local time_t spf_deadline;
+/* a lookup of the check running on this thread failed temporarily */
+static _Thread_local bool spf_saw_tempfail;
 
 /* map_type - libspf2's query type to ours; -1 for types we never serve
  * (the obsolete SPF RR type 99: answered as "no data") */
@@ -118,6 +121,8 @@ layer_lookup(SPF_dns_server_t *layer, const char *domain, ns_type t,
         st = DNS_TEMPFAIL;
     else if (type >= 0)
         st = dns_query(s->dns, domain, (enum dns_type)type, &ans);
+    if (st == DNS_TEMPFAIL)
+        spf_saw_tempfail = true;
     rr = SPF_dns_rr_new_init(layer, domain, t, ans != NULL ? (int)ans->ttl : 0,
                              map_status(st));
     if (rr == NULL)
@@ -227,10 +232,16 @@ spf_check(struct spf *s, const struct sockaddr *client, const char *helo,
     if (sender[0] == '\0' && (helo == NULL || helo[0] == '\0'))
         goto out;
     spf_deadline = time(NULL) + (time_t)s->timeout;
+    spf_saw_tempfail = false;
     (void)SPF_request_query_mailfrom(req, &resp); /* result is in resp */
     spf_deadline = 0;
     if (resp != NULL)
         res = map_result(SPF_response_result(resp));
+    /* RFC 7208 sections 4.4, 5: a DNS error or timeout ends the check
+     * with temperror; libspf2 1.2.10 reports permerror for a failed
+     * record lookup and ignores failed mechanism lookups */
+    if (spf_saw_tempfail)
+        res = SPF_RES_TEMPERROR;
 out:
     if (resp != NULL)
         SPF_response_free(resp);
