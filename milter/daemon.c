@@ -202,19 +202,18 @@ out:
     return rc;
 }
 
-/* drop_privileges - become "user[:group]"; 0 or -1 (logged) */
-static int
-drop_privileges(const char *spec)
-{
-    char user[256];
-    uid_t uid;
-    gid_t gid;
+/* the identity UserID names, looked up before ChangeRootDirectory */
+struct daemon_ids {
+    char user[256]; /* user name */
+    uid_t uid;      /* its uid */
+    gid_t gid;      /* its (or the named) group */
+};
 
-    if (find_ids(spec, &uid, &gid, user, sizeof(user)) != 0)
-        return -1;
-    if (getuid() == uid && geteuid() == uid)
-        return 0;
-    if (initgroups(user, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+/* set_ids - become ids: groups (initgroups() was called), gid, uid */
+static int
+set_ids(const struct daemon_ids *ids, const char *spec)
+{
+    if (setgid(ids->gid) != 0 || setuid(ids->uid) != 0) {
         log_err_errno("UserID %s", spec);
         return -1;
     }
@@ -226,7 +225,21 @@ daemon_confine(const struct snap *s)
 {
     const char *root = cfg_str(s->cfg, CFG_CHANGEROOTDIRECTORY);
     const char *user = cfg_str(s->cfg, CFG_USERID);
+    struct daemon_ids ids;
+    bool is_switch = false;
 
+    /* the user and group databases live outside the new root: look up
+     * and set the supplementary groups first */
+    if (user != NULL) {
+        if (find_ids(user, &ids.uid, &ids.gid, ids.user,
+                     sizeof(ids.user)) != 0)
+            return -1;
+        is_switch = getuid() != ids.uid || geteuid() != ids.uid;
+        if (is_switch && initgroups(ids.user, ids.gid) != 0) {
+            log_err_errno("UserID %s", user);
+            return -1;
+        }
+    }
     if (root != NULL) {
         if (user == NULL)
             log_warn("ChangeRootDirectory without UserID");
@@ -235,7 +248,7 @@ daemon_confine(const struct snap *s)
             return -1;
         }
     }
-    return user != NULL ? drop_privileges(user) : 0;
+    return is_switch ? set_ids(&ids, user) : 0;
 }
 
 int

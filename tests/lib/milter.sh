@@ -15,7 +15,8 @@
 #                         nothing, AuthservID receiver.test) with each LINE
 #                         added; a LINE "Key -" drops the base's Key
 #   mt_start FILE [ARGS]  run "dmarc-milter -f -c FILE ARGS" (stderr to
-#                         FILE.log), wait up to 5 s for its socket.  Sets
+#                         FILE.log), wait up to 5 s for its socket (the
+#                         file's Socket, or the one -p in ARGS names).  Sets
 #                         MT_PID and MT_SOCK; returns 1 with the log shown
 #                         when it does not come up
 #   mt_stop               SIGTERM, wait (at most 5 s, then SIGKILL);
@@ -63,6 +64,11 @@ mt_start() {
     _f=$1
     shift
     MT_SOCK=$(sed -n 's/^Socket //p' "$_f" | tail -n 1)
+    _prev=
+    for _a in "$@"; do
+        [ "$_prev" = -p ] && MT_SOCK=$_a
+        _prev=$_a
+    done
     case "$MT_SOCK" in local:* | unix:*) rm -f "${MT_SOCK#*:}" ;; esac
     "$MT" -f -c "$_f" "$@" 2>"$_f.log" &
     MT_PID=$!
