@@ -54,6 +54,12 @@
 
 /* DAEMON_PW_BUF - buffer for getpwnam_r/getgrnam_r entries */
 #define DAEMON_PW_BUF 16384
+/* DAEMON_MAX_PACKET - largest milter packet accepted: libmilter's
+ * default is 64 KiB and it drops the connection on a larger header field;
+ * Postfix passes header fields up to header_size_limit (100 KiB by
+ * default), so 1 MiB takes any of them (msg.c then applies its own
+ * limits) */
+#define DAEMON_MAX_PACKET ((size_t)1024 * 1024)
 /* DAEMON_MAX_RATE - restarts remembered for AutoRestartRate */
 #define DAEMON_MAX_RATE 1000
 
@@ -152,6 +158,7 @@ daemon_socket(const struct snap *s)
     sock_rw = xstrdup(sock); /* kept: libmilter keeps the pointer */
     if (cfg_uint(s->cfg, CFG_MILTERDEBUG) > 0)
         (void)smfi_setdbg((int)cfg_uint(s->cfg, CFG_MILTERDEBUG));
+    (void)smfi_setmaxdatasize(DAEMON_MAX_PACKET); /* returns the old size */
     if (smfi_register(*callbacks_desc()) != MI_SUCCESS ||
         smfi_setconn(sock_rw) != MI_SUCCESS) {
         log_err("cannot register the filter on %s", sock);
