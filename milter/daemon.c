@@ -238,8 +238,7 @@ daemon_confine(const struct snap *s)
     /* the user and group databases live outside the new root: look up
      * and set the supplementary groups first */
     if (user != NULL) {
-        if (find_ids(user, &ids.uid, &ids.gid, ids.user,
-                     sizeof(ids.user)) != 0)
+        if (find_ids(user, &ids.uid, &ids.gid, ids.user, sizeof(ids.user)) != 0)
             return -1;
         is_switch = getuid() != ids.uid || geteuid() != ids.uid;
         if (is_switch && initgroups(ids.user, ids.gid) != 0) {

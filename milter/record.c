@@ -79,7 +79,12 @@ rec_fields(struct hist_rec *r, const struct verdict *v, struct str *rua)
 {
     const struct dmarc_rec *d = &v->best.rec;
 
+    /* no record: 0, as OpenDMARC writes (history-format.md section 6) */
     r->pct = 0;
+    r->adkim = 0;
+    r->aspf = 0;
+    r->p = 0;
+    r->sp = 0;
     if (!v->best.has_rec || v->best.status != DISCOVERY_FOUND)
         return;
     for (size_t i = 0; i < d->rua_count && i < HIST_MAX_RUA; i++)

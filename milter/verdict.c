@@ -138,10 +138,9 @@ verdict_auth(struct verdict *v, const struct mf_conn *c)
 
     /* a longer MAIL FROM domain is no domain: it matches nothing */
     mdom[0] = '\0';
-    if (mfrom.len > 0 && mfrom.len < sizeof(mdom)) {
-        memcpy(mdom, mfrom.p, mfrom.len);
-        mdom[mfrom.len] = '\0';
-    }
+    if (mfrom.len > 0 && mfrom.len < sizeof(mdom))
+        (void)snprintf(mdom, sizeof(mdom), "%.*s", (int)mfrom.len,
+                       mfrom.p); /* fits: checked above */
     in.trusted = trusted_ids(c, &own, &in.n_trusted);
     upstream_collect(&in, &v->up);
     for (size_t i = 0; i < v->up.n_dkim; i++) {
@@ -259,12 +258,18 @@ verdict_domain(struct verdict *v, const struct mf_conn *c, const char *domain)
     v->has_best = true;
 }
 
-/* dis_applied - the disposition the milter applies (RejectFailures) */
+/* dis_applied - the disposition the milter applies, which dis= reports
+ * (as OpenDMARC does): reject only with RejectFailures, quarantine only
+ * with HoldQuarantinedMessages; otherwise the message is delivered as is
+ * and the quarantine is left to downstream filters (opendmarc.conf(5)) */
 static enum policy_disp
 dis_applied(const struct verdict *v, const struct cfg *cfg)
 {
     if (v->out.disposition == POLICY_DISP_REJECT &&
         !cfg_bool(cfg, CFG_REJECTFAILURES))
+        return POLICY_DISP_NONE;
+    if (v->out.disposition == POLICY_DISP_QUARANTINE &&
+        !cfg_bool(cfg, CFG_HOLDQUARANTINEDMESSAGES))
         return POLICY_DISP_NONE;
     return v->out.disposition;
 }

@@ -18,7 +18,7 @@ export TOP BUILD
 . "$TOP/tests/lib/nsd.sh"
 . "$TOP/tests/lib/milter.sh"
 
-tap_plan 69
+tap_plan 72
 if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
     tap_skip_rest "${why:-build first (make tests)}"
     tap_done
@@ -125,7 +125,7 @@ tap_like "$out" 'reply="550 5.7.1 rejected by DMARC policy for reject.test"' "re
 tap_like "$out" 'dmarc=fail \(p=reject dis=reject\) header.from=reject.test' "A-R of the rejected message"
 out=$(send a@quar.test '<a@quar.test>')
 tap_is "$(mt_field "$out" action)" accept "quarantine without HoldQuarantinedMessages: accepted"
-tap_like "$(ar "$out")" 'dmarc=fail \(p=quarantine dis=quarantine\)' "quarantine disposition in the A-R"
+tap_like "$(ar "$out")" 'dmarc=fail \(p=quarantine dis=none\)' "quarantine not held: dis=none (left to downstream filters)"
 out=$(send a@none.test '<a@none.test>')
 tap_like "$(ar "$out")" 'dmarc=fail \(p=none dis=none\) header.from=none.test' "p=none failure"
 out=$(send a@norec.test '<a@norec.test>')
@@ -135,8 +135,8 @@ tap_is "$(mt_field "$out" action)" reject "sp=reject applies to a subdomain"
 out=$(send a@sp.test '<a@sp.test>')
 tap_is "$(mt_field "$out" action)" accept "p=none applies to the domain itself"
 out=$(send a@pct.test '<a@pct.test>')
-tap_like "$(ar "$out")" 'dmarc=fail \(p=reject dis=quarantine\)' "pct=0: reject becomes quarantine"
-tap_is "$(mt_field "$out" action)" accept "pct=0: not rejected"
+tap_like "$(ar "$out")" 'dmarc=fail \(p=reject dis=none\)' "pct=0: not rejected (quarantine, not held)"
+tap_is "$(mt_field "$out" action)" accept "pct=0: accepted"
 out=$(send a@perm.test '<a@perm.test>')
 tap_like "$(ar "$out")" 'dmarc=permerror' "unusable record: permerror"
 tap_is "$(mt_field "$out" action)" accept "permerror is accepted"
@@ -215,6 +215,10 @@ tap_like "$out" 'reply="550 5.7.1 DMARC says no to reject.test, sorry"' "RejectS
 out=$(send a@quar.test '<a@quar.test>')
 tap_is "$(mt_field "$out" action)" accept "HoldQuarantinedMessages: accepted into hold"
 tap_like "$out" 'quarantine="[^"]*quar.test' "HoldQuarantinedMessages: quarantine request"
+tap_like "$(ar "$out")" 'dmarc=fail \(p=quarantine dis=quarantine\)' "HoldQuarantinedMessages: dis=quarantine"
+out=$(send a@pct.test '<a@pct.test>')
+tap_is "$(mt_field "$out" action)" accept "pct=0 under p=reject with HoldQuarantinedMessages: delivered"
+tap_like "$out" 'dis=quarantine.*quarantine="' "pct=0 under p=reject: quarantined instead (RFC 7489 6.6.4)"
 tap_like "$out" 'add_rcpt="<?dmarc-copy@receiver.test>?"' "CopyFailuresTo adds the recipient"
 out=$(send a@pass.test '<a@pass.test>')
 tap_is "$(printf '%s' "$out" | grep -c add_rcpt)" 0 "CopyFailuresTo: not for a pass"

@@ -130,13 +130,15 @@ test_table(void **state)
     for (size_t i = 0; i < N_OF(cases); i++) {
         const struct up_case *c = &cases[i];
         struct msg_hdr h[MAX_HDRS];
-        struct upstream_input in = { h, 0,        trusted,
-                                     2, c->mfrom, c->is_spf_wanted };
-        for (size_t k = 0; k < MAX_HDRS && c->hdr[k][0] != NULL; k++) {
-            h[k].name = (char *)(uintptr_t)c->hdr[k][0];
-            h[k].value = (char *)(uintptr_t)c->hdr[k][1];
-            in.n_hdrs++;
+        size_t n = 0;
+        struct upstream_input in;
+
+        for (; n < MAX_HDRS && c->hdr[n][0] != NULL; n++) {
+            h[n].name = (char *)(uintptr_t)c->hdr[n][0];
+            h[n].value = (char *)(uintptr_t)c->hdr[n][1];
         }
+        in = (struct upstream_input){ h, n,        trusted,
+                                      2, c->mfrom, c->is_spf_wanted };
         upstream_collect(&in, &u);
         dump(&u, &b);
         if (strcmp(buf_cstr(&b), c->want) != 0)
