@@ -12,6 +12,10 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/dmarcsuite
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# logrotate reads only /etc/logrotate.d, whatever the PREFIX
+LOGROTATEDIR ?= /etc/logrotate.d
 
 CC       ?= cc
 BUILD    ?= build
@@ -172,9 +176,19 @@ fuzz:
 bench: all $(TOOL_BINS)
 	@BUILD=$(BUILD) tests/bench/run.sh
 
+# The units and the logrotate snippet name the installed programs and
+# configuration: @SBINDIR@ and @SYSCONFDIR@ are replaced on the way.  The
+# sample configuration goes to DATADIR always, to SYSCONFDIR only when no
+# dmarcsuite.conf is there (an administrator's file is never replaced).
+CONTRIB_SUBST := sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+UNITS := dmarc-milter.service dmarc-reports.service dmarc-reports.timer
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/sql
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/sql \
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(LOGROTATEDIR)
 	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(SBINDIR))
 	$(if $(wildcard man/*.5),install -m 644 $(wildcard man/*.5) \
 		$(DESTDIR)$(MANDIR)/man5)
@@ -182,6 +196,18 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8)
 	$(if $(wildcard sql/*.sql),install -m 644 $(wildcard sql/*.sql) \
 		$(DESTDIR)$(DATADIR)/sql)
+	install -m 644 contrib/dmarcsuite.conf \
+		$(DESTDIR)$(DATADIR)/dmarcsuite.conf.sample
+	test -e $(DESTDIR)$(SYSCONFDIR)/dmarcsuite.conf || \
+		install -m 644 contrib/dmarcsuite.conf $(DESTDIR)$(SYSCONFDIR)
+	for u in $(UNITS); do \
+		$(CONTRIB_SUBST) contrib/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 644 contrib/sysusers.d/dmarcsuite.conf $(DESTDIR)$(SYSUSERSDIR)
+	$(CONTRIB_SUBST) contrib/logrotate.d/dmarcsuite \
+		>$(DESTDIR)$(LOGROTATEDIR)/dmarcsuite
+	chmod 644 $(DESTDIR)$(LOGROTATEDIR)/dmarcsuite
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -2,7 +2,8 @@
 # lint.sh - the checks behind "make lint"; every one must be silent.
 #   clang-format (check only), cppcheck, clang-tidy, the banned-function
 #   grep, each header compiling on its own, groff on every man page, and
-#   the configuration key table against dmarcsuite.conf(5).
+#   the configuration key table against dmarcsuite.conf(5) and against
+#   the sample contrib/dmarcsuite.conf.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 rc=0
@@ -72,6 +73,11 @@ done
 if [ -x tests/lib/check_man_keys.sh ]; then
     step config-keys-vs-man-page
     tests/lib/check_man_keys.sh || bad
+fi
+
+if [ -x tests/lib/check_conf_keys.sh ]; then
+    step sample-config-vs-table
+    tests/lib/check_conf_keys.sh || bad
 fi
 
 [ $rc -eq 0 ] && echo "lint: clean" || echo "lint: FAILED"
