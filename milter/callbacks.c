@@ -194,13 +194,18 @@ apply(SMFICTX *ctx, const struct mf_conn *c, const struct eval_out *o)
 {
     const char *copy = cfg_str(c->snap->cfg, CFG_COPYFAILURESTO);
 
-    /* added before a reject too, as OpenDMARC does: the MTA discards
-     * them with the message, and a milter log shows the evaluation */
+    bool is_refused = o->action == EVAL_REJECT || o->action == EVAL_TEMPFAIL;
+
+    /* OpenDMARC's shape: DMARC-Filter and our SPF result also before a
+     * refusal (a milter log shows them), the DMARC result only on mail
+     * that is delivered: a refused message carries it in the reply text
+     * and the history record */
     if (!add_header(ctx, c, "DMARC-Filter", &o->software) ||
         !add_header(ctx, c, "Authentication-Results", &o->ar_spf) ||
-        !add_header(ctx, c, "Authentication-Results", &o->ar_dmarc))
+        (!is_refused &&
+         !add_header(ctx, c, "Authentication-Results", &o->ar_dmarc)))
         return failure_action(ctx, c, "adding a header field");
-    if (o->action == EVAL_REJECT || o->action == EVAL_TEMPFAIL) {
+    if (is_refused) {
         if (o->rcode != NULL &&
             smfi_setreply(ctx, mut(o->rcode), mut(o->xcode),
                           mut(buf_cstr(&o->reply))) != MI_SUCCESS)
