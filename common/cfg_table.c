@@ -34,6 +34,14 @@ static const char *const cfg_facilities[] = {
     "local3", "local4",   "local5", "local6", "local7", NULL,
 };
 
+/* ReportSMTPTLS words, in the order of enum deliver_smtp_tls */
+static const char *const cfg_smtp_tls[] = {
+    "try",
+    "require",
+    "none",
+    NULL,
+};
+
 /* LogLevel words, in the order of enum log_level */
 static const char *const cfg_levels[] = {
     "err", "warning", "notice", "info", "debug", NULL,
@@ -195,6 +203,27 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
                        0 },
     [CFG_DATABASE] = { "Database", CFG_T_PATH, "/var/lib/dmarcsuite/dmarc.db",
                        0, 0, NULL, NULL, 0 },
+    /* dmarcsuite: dmarc-reports */
+    [CFG_REPORTORG] = { "ReportOrg", CFG_T_STRING, NULL, 0, 0, NULL, NULL, 0 },
+    [CFG_REPORTEMAIL] = { "ReportEmail", CFG_T_STRING, NULL, 0, 0, NULL, NULL,
+                          0 },
+    [CFG_REPORTFROM] = { "ReportFrom", CFG_T_STRING, NULL, 0, 0, NULL, NULL,
+                         0 },
+    [CFG_REPORTINTERVAL] = { "ReportInterval", CFG_T_DURATION, "1d", 3600,
+                             604800, NULL, NULL, 0 },
+    [CFG_REPORTSENDMAIL] = { "ReportSendmail", CFG_T_PATH, "/usr/sbin/sendmail",
+                             0, 0, NULL, NULL, 0 },
+    [CFG_REPORTSMTPURL] = { "ReportSMTPURL", CFG_T_STRING, NULL, 0, 0, NULL,
+                            NULL, 0 },
+    [CFG_REPORTSMTPUSER] = { "ReportSMTPUser", CFG_T_STRING, NULL, 0, 0, NULL,
+                             NULL, 0 },
+    [CFG_REPORTSMTPPASSWORDFILE] = { "ReportSMTPPasswordFile", CFG_T_PATH, NULL,
+                                     0, 0, NULL, NULL, 0 },
+    [CFG_REPORTSMTPTLS] = { "ReportSMTPTLS", CFG_T_ENUM, "try", 0, 0,
+                            cfg_smtp_tls, NULL, 0 },
+    [CFG_REPORTMAXATTEMPTS] = { "ReportMaxAttempts", CFG_T_UINT, "5", 1, 100,
+                                NULL, NULL, 0 },
+    /* dmarcsuite: dmarc-milter */
     [CFG_HISTORYEXTENSIONS] = { "HistoryExtensions", CFG_T_BOOL, "true", 0, 0,
                                 NULL, NULL, 0 },
 };
