@@ -67,8 +67,9 @@ cleanup() {
 # fresh_out - an empty output folder, or refuse a folder not ours
 fresh_out() {
     if [ -e "$OUT" ] && [ ! -e "$OUT/$MARK" ]; then
-        [ -d "$OUT" ] && [ -z "$(ls -A "$OUT")" ] ||
+        if [ ! -d "$OUT" ] || [ -n "$(ls -A "$OUT")" ]; then
             die "$OUT exists and was not made by the demo; not touching it"
+        fi
     fi
     rm -rf "$OUT"
     mkdir -p "$OUT/work/nsd" "$OUT/work/msgs" "$OUT/reports" ||
@@ -89,7 +90,8 @@ check_built() {
 # start_nsd - the zones of demo/zones/ on a free loopback port
 start_nsd() {
     for z in "$TOP"/demo/zones/*.example; do
-        nsd_zone "$W/nsd" "$(basename "$z")" <"$z"
+        name=$(basename "$z")
+        nsd_zone "$W/nsd" "$name" <"$z"
     done
     nsd_start "$W/nsd" 2>"$W/nsd/start.err" ||
         die "nsd did not start: $(cat "$W/nsd/start.err")"
@@ -279,7 +281,7 @@ report_list() {
 # summary - what a person wants to know, at a glance
 summary() {
     o=$(show "$OUT")
-    first=$(ls "$OUT"/reports/*.xml.gz 2>/dev/null | head -n 1)
+    first=$(find "$OUT/reports" -name '*.xml.gz' | sort | head -n 1)
     n=$(awk '{ s += $2 } END { print s + 0 }' "$W/summary.txt")
     d=$(wc -l <"$W/summary.txt" | tr -d ' ')
     say ""
