@@ -15,7 +15,7 @@ export TOP BUILD
 . "$TOP/tests/lib/nsd.sh"
 . "$TOP/tests/lib/milter.sh"
 
-tap_plan 36
+tap_plan 37
 if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
     tap_skip_rest "${why:-build first (make tests)}"
     tap_done
