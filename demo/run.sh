@@ -296,7 +296,7 @@ summary() {
     say ""
     say "Read a report:  zcat '$(show "$first")' | xmllint --format -"
     command -v dmarc-cat >/dev/null 2>&1 &&
-        say "           or:  dmarc-cat '$(show "$first")'"
+        say "           or:  dmarc-cat -N '$(show "$first")'   (-N: no reverse DNS)"
     say "The mails that would have gone out: $o/reports/*.eml"
     say "Database: $o/dmarc.db   (sqlite3 $o/dmarc.db 'SELECT count(*) FROM messages')"
     say "Logs: $o/work/ (milter.log, import.log, reports.log, nsd/nsd.log);"
