@@ -340,8 +340,8 @@ main() {
     replay || die "milterclient failed (see $W/milterclient.log, $W/mc.out)"
     mt_stop
     rc=$?
-    [ "$rc" -eq 0 ] || die "dmarc-milter did not stop cleanly (exit $rc, see $W/milter.log)"
     mv "$W/dmarcsuite.conf.log" "$W/milter.log"
+    [ "$rc" -eq 0 ] || die "dmarc-milter did not stop cleanly (exit $rc, see $W/milter.log)"
     say "demo: dmarc-milter stopped; importing and writing reports"
     import_and_report
     nsd_stop "$W/nsd"
