@@ -27,6 +27,7 @@ struct group {
     size_t len;            /* key bytes */
     size_t label;          /* label (NUL-terminated) in the arena */
     uint64_t hash;         /* hash of the key */
+    size_t slot;           /* its slot in the table */
     uint64_t count;        /* messages */
     const char *key_p;     /* key, set by groups_sort */
     const char *label_p;   /* label, set by groups_sort */
@@ -80,9 +81,12 @@ groups_free(struct groups *g)
 void
 groups_reset(struct groups *g)
 {
+    /* clear the slots in use, not the whole table: it keeps the size the
+     * largest report needed, and most reports are small */
+    for (size_t i = 0; i < g->n; i++)
+        g->table[g->g[i].slot] = 0;
     buf_reset(&g->arena);
     g->n = 0;
-    memset(g->table, 0, g->slots * sizeof(*g->table));
 }
 
 /* grow - double the table and place every group again */
@@ -100,6 +104,7 @@ grow(struct groups *g)
         while (g->table[s] != 0)
             s = (s + 1) & (slots - 1);
         g->table[s] = i + 1;
+        g->g[i].slot = s;
     }
 }
 
@@ -116,7 +121,7 @@ insert(struct groups *g, const void *key, size_t len, uint64_t h, size_t s)
         g->g = xreallocarray(g->g, g->cap, sizeof(*g->g));
     }
     e = &g->g[g->n];
-    *e = (struct group){ g->arena.len, len, 0, h, 0, NULL, NULL };
+    *e = (struct group){ g->arena.len, len, 0, h, s, 0, NULL, NULL };
     if (buf_append(&g->arena, key, len) < 0)
         return -1;
     g->table[s] = ++g->n;

@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
 #include "common/xalloc.h"
 #include "reporter/groups.h"
 #include "reporter/names.h"
@@ -103,7 +102,8 @@ struct records {
     struct names *domains;       /* domains.name by id */
     struct names *ips;           /* ipaddrs.addr by id */
     struct groups *g;            /* the groups of this report */
-    struct buf key;              /* the key being built */
+    size_t key_len;              /* bytes of key used */
+    unsigned char key[RECORDS_MAX_KEY]; /* the key being built */
     size_t next;                 /* next group to hand out */
     size_t text_len;             /* bytes of text used */
     char text[RECORDS_MAX_TEXT]; /* this row's strings */
@@ -115,7 +115,6 @@ records_new(sqlite3 *db)
     struct records *r = xcalloc(1, sizeof(*r));
 
     r->db = db;
-    buf_init(&r->key, RECORDS_MAX_KEY);
     r->g = groups_new();
     r->domains = names_new(db, "SELECT name FROM domains WHERE id = ?1");
     r->ips = names_new(db, "SELECT addr FROM ipaddrs WHERE id = ?1");
@@ -145,7 +144,6 @@ records_free(struct records *r)
     names_free(r->domains);
     names_free(r->ips);
     groups_free(r->g);
-    buf_free(&r->key);
     free(r);
 }
 
@@ -162,11 +160,22 @@ step(struct records *r, enum records_stmt k)
     return -1;
 }
 
+/* put - n bytes into the key; -1 when it is full */
+static int
+put(struct records *r, const void *p, size_t n)
+{
+    if (n > sizeof(r->key) - r->key_len)
+        return -1;
+    memcpy(r->key + r->key_len, p, n);
+    r->key_len += n;
+    return 0;
+}
+
 /* put_int - an integer into the key */
 static int
 put_int(struct records *r, int64_t v)
 {
-    return buf_append(&r->key, &v, sizeof(v));
+    return put(r, &v, sizeof(v));
 }
 
 /* put_text - column i of statement k, length first, into the key */
@@ -178,7 +187,7 @@ put_text(struct records *r, sqlite3_stmt *st, int i)
 
     if (put_int(r, len) < 0)
         return -1;
-    return t != NULL ? buf_append(&r->key, t, (size_t)len) : 0;
+    return t != NULL ? put(r, t, (size_t)len) : 0;
 }
 
 /* is_behind - the child row of k belongs to a message before (received,
@@ -250,7 +259,7 @@ count_message(struct records *r)
     const char *ip = "";
     size_t idx;
 
-    buf_reset(&r->key);
+    r->key_len = 0;
     for (int i = 0; i < RECORDS_FIXED; i++) {
         if (put_int(r, sqlite3_column_int64(st, 2 + i)) < 0)
             return -1; /* the fixed part always fits */
@@ -259,11 +268,11 @@ count_message(struct records *r)
         put_children(r, R_OVRS, received, id, &is_full) < 0)
         return -1;
     if (is_full) {
-        r->key.len = RECORDS_FIXED * sizeof(int64_t);
+        r->key_len = RECORDS_FIXED * sizeof(int64_t);
         if (put_int(r, K_REFUSED) < 0)
             return -1;
     }
-    if (groups_add(r->g, r->key.data, r->key.len, &idx, &is_new) < 0) {
+    if (groups_add(r->g, r->key, r->key_len, &idx, &is_new) < 0) {
         log_err("records: too many groups in one report");
         return -1;
     }
