@@ -43,17 +43,25 @@ struct groups {
     size_t slots;          /* table size, a power of two */
 };
 
-/* hash - FNV-1a over len bytes */
+/* hash - FNV-1a style over len bytes, eight at a time (keys are mostly
+ * 64-bit integers), with a final mix so the low bits index the table */
 static uint64_t
 hash(const unsigned char *p, size_t len)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i = 0;
 
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, p + i, sizeof(w));
+        h = (h ^ w) * 0x100000001b3ULL;
     }
-    return h;
+    for (; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 32);
 }
 
 struct groups *
