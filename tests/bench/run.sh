@@ -1,6 +1,9 @@
 #!/bin/sh
-# run.sh - "make bench": the import benchmark, then the report benchmark
-# (tests/bench/reports.sh, issue 5).  Import: generate a history file of
+# run.sh - the benchmarks of "make bench": the milter (tests/bench/milter.sh),
+# the import, and the reports (tests/bench/reports.sh, issue 5).
+# BENCH=milter, BENCH=import or BENCH=reports runs only one.
+#
+# The import benchmark: generate a history file of
 # BENCH_RECORDS records (default 1 000 000), import it into a new database
 # and print records/s and the importer's peak memory.  The target is at
 # least 100 000 records/s on one core (issue 4).
@@ -9,6 +12,16 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 N=${BENCH_RECORDS:-1000000}
 B="$TOP/$BUILD"
+case ${BENCH:-all} in
+all | milter) BUILD=$BUILD "$TOP/tests/bench/milter.sh" ;;
+esac
+case ${BENCH:-all} in
+milter) exit 0 ;;
+reports)
+    BUILD=$BUILD sh "$TOP/tests/bench/reports.sh"
+    exit 0
+    ;;
+esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
@@ -37,5 +50,6 @@ awk -v n="$stored" -v t="$wall" -v c="$user" -v s="$sys" -v m="$rss" 'BEGIN {
     else print "bench: target of 100000 records/s met"
 }'
 
-# the reporter: its own data set (one day, 10 000 policy domains)
+# the reporter, on its own data set (one UTC day, 10 000 policy domains)
+[ "${BENCH:-all}" = import ] && exit 0
 BUILD=$BUILD sh "$TOP/tests/bench/reports.sh"
