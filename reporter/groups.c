@@ -23,24 +23,24 @@
 
 /* one group */
 struct group {
-    size_t off;            /* key in the arena */
-    size_t len;            /* key bytes */
-    size_t label;          /* label (NUL-terminated) in the arena */
-    uint64_t hash;         /* hash of the key */
-    size_t slot;           /* its slot in the table */
-    uint64_t count;        /* messages */
-    const char *key_p;     /* key, set by groups_sort */
-    const char *label_p;   /* label, set by groups_sort */
+    size_t off;          /* key in the arena */
+    size_t len;          /* key bytes */
+    size_t label;        /* label (NUL-terminated) in the arena */
+    uint64_t hash;       /* hash of the key */
+    size_t slot;         /* its slot in the table */
+    uint64_t count;      /* messages */
+    const char *key_p;   /* key, set by groups_sort */
+    const char *label_p; /* label, set by groups_sort */
 };
 
 /* the set */
 struct groups {
-    struct buf arena;      /* keys and labels */
-    struct group *g;       /* the groups */
-    size_t n;              /* groups used */
-    size_t cap;            /* groups allocated */
-    size_t *table;         /* group index + 1 per slot, 0 for empty */
-    size_t slots;          /* table size, a power of two */
+    struct buf arena; /* keys and labels */
+    struct group *g;  /* the groups */
+    size_t n;         /* groups used */
+    size_t cap;       /* groups allocated */
+    size_t *table;    /* group index + 1 per slot, 0 for empty */
+    size_t slots;     /* table size, a power of two */
 };
 
 /* hash - FNV-1a style over len bytes, eight at a time (keys are mostly

@@ -46,8 +46,7 @@ int groups_add(struct groups *g, const void *key, size_t len, size_t *idx,
 
 /* groups_label - set the label of a new group idx (copied).  0, or -1
  * when GROUPS_MAX_BYTES is reached. */
-int groups_label(struct groups *g, size_t idx, const char *label)
-    WARN_UNUSED;
+int groups_label(struct groups *g, size_t idx, const char *label) WARN_UNUSED;
 
 /* groups_sort - order the groups by count (highest first), then label,
  * then key; no group may be added afterwards until groups_reset. */

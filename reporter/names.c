@@ -26,9 +26,9 @@ struct names_slot {
 
 /* the cache */
 struct names {
-    sqlite3 *db;                           /* the connection (borrowed) */
-    sqlite3_stmt *st;                      /* the lookup */
-    struct names_slot slot[NAMES_SLOTS];   /* the names */
+    sqlite3 *db;                         /* the connection (borrowed) */
+    sqlite3_stmt *st;                    /* the lookup */
+    struct names_slot slot[NAMES_SLOTS]; /* the names */
 };
 
 struct names *

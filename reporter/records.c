@@ -75,8 +75,8 @@ enum records_field {
     F_SPF_DOMAIN
 };
 
-#define RECORDS_WHERE                                                          \
-    " WHERE m.pdomain_id = ?1 AND m.received >= ?2 AND m.received < ?3"       \
+#define RECORDS_WHERE                                                   \
+    " WHERE m.pdomain_id = ?1 AND m.received >= ?2 AND m.received < ?3" \
     " AND m.policy <> 14"
 
 static const char *const records_sql[R_COUNT] = {
@@ -86,27 +86,28 @@ static const char *const records_sql[R_COUNT] = {
                " FROM messages m" RECORDS_WHERE " ORDER BY m.received, m.id",
     [R_SIGS] = "SELECT m.received, m.id, s.domain_id,"
                " coalesce(s.selector, ''), s.result"
-               " FROM messages m JOIN signatures s ON s.message_id = m.id"
-               RECORDS_WHERE " AND m.sigcount > 0"
+               " FROM messages m JOIN signatures s ON s.message_id = "
+               "m.id" RECORDS_WHERE " AND m.sigcount > 0"
                " ORDER BY m.received, m.id, s.seq",
-    [R_OVRS] = "SELECT m.received, m.id, o.type, o.comment"
-               " FROM messages m JOIN overrides o ON o.message_id = m.id"
-               RECORDS_WHERE " ORDER BY m.received, m.id, o.seq",
+    [R_OVRS] =
+        "SELECT m.received, m.id, o.type, o.comment"
+        " FROM messages m JOIN overrides o ON o.message_id = m.id" RECORDS_WHERE
+        " ORDER BY m.received, m.id, o.seq",
 };
 
 /* the grouped rows of one report */
 struct records {
-    sqlite3 *db;                 /* the connection (borrowed) */
-    sqlite3_stmt *st[R_COUNT];   /* the statements */
-    bool has_row[R_COUNT];       /* the statement holds an unread row */
-    struct names *domains;       /* domains.name by id */
-    struct names *ips;           /* ipaddrs.addr by id */
-    struct groups *g;            /* the groups of this report */
-    size_t key_len;              /* bytes of key used */
+    sqlite3 *db;                        /* the connection (borrowed) */
+    sqlite3_stmt *st[R_COUNT];          /* the statements */
+    bool has_row[R_COUNT];              /* the statement holds an unread row */
+    struct names *domains;              /* domains.name by id */
+    struct names *ips;                  /* ipaddrs.addr by id */
+    struct groups *g;                   /* the groups of this report */
+    size_t key_len;                     /* bytes of key used */
     unsigned char key[RECORDS_MAX_KEY]; /* the key being built */
-    size_t next;                 /* next group to hand out */
-    size_t text_len;             /* bytes of text used */
-    char text[RECORDS_MAX_TEXT]; /* this row's strings */
+    size_t next;                        /* next group to hand out */
+    size_t text_len;                    /* bytes of text used */
+    char text[RECORDS_MAX_TEXT];        /* this row's strings */
 };
 
 struct records *
@@ -198,8 +199,8 @@ is_behind(const struct records *r, enum records_stmt k, int64_t received,
 {
     int64_t t = sqlite3_column_int64(r->st[k], 0);
 
-    return t < received || (t == received &&
-                            sqlite3_column_int64(r->st[k], 1) < id);
+    return t < received ||
+           (t == received && sqlite3_column_int64(r->st[k], 1) < id);
 }
 
 /* is_of - the child row of k belongs to message id */
@@ -215,17 +216,16 @@ put_child(struct records *r, enum records_stmt k)
 {
     sqlite3_stmt *st = r->st[k];
 
-    if (k == R_SIGS)
-        return put_int(r, K_SIG) < 0 || put_int(r,
-                   sqlite3_column_int64(st, 2)) < 0 ||
-                       put_int(r, sqlite3_column_int64(st, 4)) < 0 ||
-                       put_text(r, st, 3) < 0
-                   ? -1
-                   : 0;
-    return put_int(r, K_OVR) < 0 || put_text(r, st, 2) < 0 ||
-                   put_text(r, st, 3) < 0
-               ? -1
-               : 0;
+    if (k == R_SIGS) {
+        if (put_int(r, K_SIG) < 0 ||
+            put_int(r, sqlite3_column_int64(st, 2)) < 0 ||
+            put_int(r, sqlite3_column_int64(st, 4)) < 0)
+            return -1;
+        return put_text(r, st, 3);
+    }
+    if (put_int(r, K_OVR) < 0 || put_text(r, st, 2) < 0)
+        return -1;
+    return put_text(r, st, 3);
 }
 
 /* put_children - the rows of k that belong to message (received, id);
