@@ -4,10 +4,10 @@
  * grouped rows of one report, streamed one at a time.
  *
  * The schema is sql/schema.sql (sql/README describes every column).  Rows
- * are grouped in SQL by every value a <record> carries (RFC 7489 section
- * 7.2, Appendix C): source IP, disposition, aligned results, policy,
- * override reasons, header_from, envelope_from and the whole set of
- * authentication results, with count(*) as the count.
+ * are grouped (reporter/records.c) by every value a <record> carries
+ * (RFC 7489 section 7.2, Appendix C): source IP, disposition, aligned
+ * results, policy, override reasons, header_from, envelope_from and the
+ * whole set of authentication results, with the messages as the count.
  *
  * Thread safety: one struct query per thread and database connection.
  */
@@ -23,10 +23,6 @@
 #include "common/log.h"
 #include "reporter/agg.h"
 #include "reporter/period.h"
-
-/* QUERY_MAX_AUTH - bytes of one group's signature or override list (the
- * concatenation SQL returns); past it the row is refused, never cut */
-#define QUERY_MAX_AUTH 65536
 
 /* a policy domain with messages */
 struct query_domain {

@@ -198,11 +198,6 @@ report_send(const struct report_transport *t, const struct report *r,
     }
     (void)snprintf(name, sizeof(name), "%.*s.%u.eml",
                    (int)(strlen(r->filename) - 7), r->filename, seq);
-    if (t->method == REPORT_OUTDIR && report_save(t, r) < 0) {
-        *why = "cannot write into the output folder";
-        buf_free(&msg);
-        return DELIVER_PERMFAIL;
-    }
     st = transmit(t, addr, &msg, name, why);
     buf_free(&msg);
     return st;

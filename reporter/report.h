@@ -101,9 +101,10 @@ int report_save(const struct report_transport *t,
                 const struct report *r) WARN_UNUSED;
 
 /* report_send - the report mail for r to addr (a checked mailto:
- * address), dated now, through t (REPORT_OUTDIR also writes the .xml.gz).
- * seq numbers the destinations of one report (names the .eml file in
- * REPORT_OUTDIR).  Returns the delivery status with *why. */
+ * address), dated now, through t (with REPORT_OUTDIR the caller writes
+ * the .xml.gz once, with report_save).  seq numbers the destinations of
+ * one report (names the .eml file in REPORT_OUTDIR).  Returns the
+ * delivery status with *why. */
 enum deliver_status report_send(const struct report_transport *t,
                                 const struct report *r, const char *addr,
                                 unsigned seq, int64_t now,

@@ -238,6 +238,9 @@ build_job(struct run *r, struct job *j)
     }
     r->s->reports++;
     r->s->messages += j->rep.messages;
+    /* written once per report built, before any destination's .eml */
+    if (r->o->t->method == REPORT_OUTDIR && report_save(r->o->t, &j->rep) < 0)
+        r->s->errors++;
     return 0;
 }
 
@@ -274,8 +277,6 @@ report_period(struct run *r, int64_t pdomain_id, const struct period *p,
         rc = record(r, &j, SENT_NO_RUA, SENT_PERMFAIL, "report not built");
         return tx(r, "COMMIT") < 0 ? -1 : rc;
     }
-    if (r->o->t->method == REPORT_OUTDIR && report_save(r->o->t, &j.rep) < 0)
-        r->s->errors++;
     rua_parse(j.pol.rua, &rec);
     if (rec.rua_count == 0) {
         r->s->unverified++;

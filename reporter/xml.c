@@ -157,14 +157,30 @@ utf8_len(const unsigned char *p, size_t left)
     return n;
 }
 
-/* clean_text - s as XML 1.0 character data in x->text: invalid UTF-8 and
- * control characters other than TAB, LF and CR become '?' (section 2.2) */
+/* is_plain - s is printable ASCII only (the usual case: domain names,
+ * addresses, numbers), valid XML character data as it is */
+static bool
+is_plain(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* clean_text - s as XML 1.0 character data (s itself when it is plain,
+ * else a copy in x->text): invalid UTF-8 and control characters other
+ * than TAB, LF and CR become '?' (section 2.2) */
 static const char *
 clean_text(struct xml_report *x, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t left = strlen(s);
+    size_t left;
 
+    if (is_plain(s))
+        return s;
+    left = strlen(s);
     buf_reset(&x->text);
     while (left > 0) {
         size_t n = utf8_len(p, left);

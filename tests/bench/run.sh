@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - the benchmarks of "make bench": the milter (tests/bench/milter.sh)
-# and the import.  BENCH=milter or BENCH=import runs only one.
+# run.sh - the benchmarks of "make bench": the milter (tests/bench/milter.sh),
+# the import, and the reports (tests/bench/reports.sh, issue 5).
+# BENCH=milter, BENCH=import or BENCH=reports runs only one.
 #
 # The import benchmark: generate a history file of
 # BENCH_RECORDS records (default 1 000 000), import it into a new database
@@ -14,7 +15,13 @@ B="$TOP/$BUILD"
 case ${BENCH:-all} in
 all | milter) BUILD=$BUILD "$TOP/tests/bench/milter.sh" ;;
 esac
-[ "${BENCH:-all}" = milter ] && exit 0
+case ${BENCH:-all} in
+milter) exit 0 ;;
+reports)
+    BUILD=$BUILD sh "$TOP/tests/bench/reports.sh"
+    exit 0
+    ;;
+esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
@@ -42,3 +49,7 @@ awk -v n="$stored" -v t="$wall" -v c="$user" -v s="$sys" -v m="$rss" 'BEGIN {
     if (cpu < 100000) print "bench: below the 100000 records/s target"
     else print "bench: target of 100000 records/s met"
 }'
+
+# the reporter, on its own data set (one UTC day, 10 000 policy domains)
+[ "${BENCH:-all}" = import ] && exit 0
+BUILD=$BUILD sh "$TOP/tests/bench/reports.sh"

@@ -10,7 +10,11 @@
  * The ground truth file lists what an importer must end up with.
  *
  *   histgen [-s SEED] [-n COUNT] [-d DOMAINS] [-m EVERY] [-L] [-t TRUTH]
- *           [-o FILE] [-T START]
+ *           [-o FILE] [-T START] [-S SPAN]
+ *
+ * Records are four a second from START; with -S they are spread evenly
+ * over SPAN seconds instead (the report benchmark puts them all in one
+ * daily period, so that it builds one report per policy domain).
  *
  * Ground truth lines: "records N", "malformed N", "warnings N",
  * "dkim CODE N", "spf CODE N", and "msg PDOMAIN POLICY ACTION N" sorted
@@ -54,6 +58,7 @@ struct gen {
     size_t bad_every;  /* every Nth record malformed (0: none) */
     bool long_lines;   /* include the 1 MB line kind */
     int64_t start;     /* received of the first record */
+    uint64_t span;     /* seconds the records cover (0: four a second) */
     uint64_t *counts;  /* [domain][policy 0..4][action 0..4] */
     uint64_t dkim[14]; /* dkim lines of good records, per code + 1 */
     uint64_t spf[14];  /* spf of good records, per code + 1 */
@@ -233,6 +238,18 @@ fill_ext(struct gen *g, struct hist_rec *r, struct recbuf *b)
     }
 }
 
+/* received_offset - seconds after start of record i: four a second, or
+ * spread evenly over the span */
+static int64_t
+received_offset(const struct gen *g, size_t i)
+{
+    if (g->span == 0)
+        return (int64_t)(i / 4);
+    /* in floating point: i * span may not fit 64 bits; a second's
+     * rounding does not matter to a test generator */
+    return (int64_t)((double)i * (double)g->span / (double)g->n);
+}
+
 /* make_record - record i into *r (texts in *b); returns its domain */
 static size_t
 make_record(struct gen *g, size_t i, struct hist_rec *r, struct recbuf *b)
@@ -255,7 +272,7 @@ make_record(struct gen *g, size_t i, struct hist_rec *r, struct recbuf *b)
                        dpick(g, 17, 256));
     r->job = str_cstr(b->job);
     r->reporter = str_cstr(pick(g, 2) ? "mx1.example.org" : "mx2.example.org");
-    r->received = g->start + (int64_t)(i / 4);
+    r->received = g->start + received_offset(g, i);
     r->ipaddr = str_cstr(b->ip);
     r->from = str_cstr(b->from);
     r->mfrom = str_cstr(pick(g, 20) ? b->mfrom : "");
@@ -439,7 +456,7 @@ parse(int argc, char **argv, struct gen *g, const char **out,
     int ch;
 
     /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
-    while ((ch = getopt(argc, argv, "s:n:d:m:Lt:o:T:")) != -1) {
+    while ((ch = getopt(argc, argv, "s:n:d:m:Lt:o:T:S:")) != -1) {
         if (ch == 'L') {
             g->long_lines = true;
             continue;
@@ -458,6 +475,8 @@ parse(int argc, char **argv, struct gen *g, const char **out,
             g->ndom = v ? (size_t)v : 1;
         else if (ch == 'm')
             g->bad_every = (size_t)v;
+        else if (ch == 'S')
+            g->span = v;
         else
             g->start = (int64_t)v;
     }
@@ -477,7 +496,8 @@ main(int argc, char **argv)
         return EX_SOFTWARE;
     if (parse(argc, argv, &g, &out, &tpath) < 0) {
         fprintf(stderr, "usage: histgen [-s SEED] [-n COUNT] [-d DOMAINS] "
-                        "[-m EVERY] [-L] [-t TRUTH] [-o FILE] [-T START]\n");
+                        "[-m EVERY] [-L] [-t TRUTH] [-o FILE] [-T START] "
+                        "[-S SPAN]\n");
         return EX_USAGE;
     }
     g.counts = xcalloc(g.ndom * 25, sizeof(*g.counts));

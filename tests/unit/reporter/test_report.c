@@ -204,6 +204,8 @@ test_outdir(void **state)
 
     (void)state;
     assert_int_equal(build(&r, 3, 9, &why), 0);
+    /* the caller writes the .xml.gz once; sending writes the .eml only */
+    assert_int_equal(report_save(&t, &r), 0);
     assert_int_equal(
         report_send(&t, &r, "rua@example.org", 0, 1764720300, &why),
         DELIVER_SENT);
