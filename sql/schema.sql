@@ -73,12 +73,9 @@ CREATE TABLE messages (
     -- land at the end of the index and it serves time-range scans too
     UNIQUE (received, rec_hash)
 );
--- the reporter: messages of one policy domain in one period, covering
--- every column a report groups on (id after received: rows come in
--- (received, id) order), so a report reads this index alone
-CREATE INDEX messages_by_pdomain ON messages (pdomain_id, received, id,
-    policy, ip_id, action, align_dkim, align_spf, from_id, env_id, spf,
-    spf_scope, spf_domain_id, sigcount);
+-- the reporter: messages of one policy domain in one period, in
+-- (received, id) order, the order of its signature and override streams
+CREATE INDEX messages_by_pdomain ON messages (pdomain_id, received, id);
 
 -- one row per dkim line, in record order
 CREATE TABLE signatures (
