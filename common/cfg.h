@@ -87,6 +87,8 @@ enum cfg_key {
     CFG_REPORTSMTPPASSWORDFILE,
     CFG_REPORTSMTPTLS,
     CFG_REPORTMAXATTEMPTS,
+    /* dmarcsuite: dmarc-milter */
+    CFG_HISTORYEXTENSIONS,
     /* dmarcsuite: failure reports */
     CFG_FAILUREREPORTSRATEDOMAIN,
     CFG_FAILUREREPORTSRATETOTAL,
