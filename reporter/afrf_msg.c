@@ -135,10 +135,13 @@ feedback_fields(struct buf *out, const struct afrf_report *r)
 {
     char date[MAIL_DATE_SIZE];
     char mf[DELIVER_MAX_ADDR + 8];
+    char rt[DELIVER_MAX_ADDR + 8];
     char port[16];
     char mta[300];
 
     (void)snprintf(mf, sizeof(mf), "<%s>", r->mail_from);
+    (void)snprintf(rt, sizeof(rt), "<%s>",
+                   r->rcpt_to != NULL ? r->rcpt_to : "");
     (void)snprintf(port, sizeof(port), "%u", r->source_port);
     (void)snprintf(mta, sizeof(mta), "dns; %s", r->host);
     if (mail_date(r->arrival, date, sizeof(date)) < 0)
@@ -151,7 +154,7 @@ feedback_fields(struct buf *out, const struct afrf_report *r)
         field(out, "Identity-Alignment", r->alignment) < 0 ||
         field(out, "Original-Envelope-Id", r->jobid) < 0 ||
         field(out, "Original-Mail-From", mf) < 0 ||
-        field(out, "Original-Rcpt-To", r->rcpt_to) < 0 ||
+        field(out, "Original-Rcpt-To", r->rcpt_to != NULL ? rt : NULL) < 0 ||
         field(out, "Arrival-Date", date) < 0 ||
         field(out, "Reporting-MTA", mta) < 0 ||
         field(out, "Source-IP", r->source_ip) < 0 ||
