@@ -21,8 +21,8 @@
 
 #include "common/ascii.h"
 #include "milter/arhdr.h"
-#include "milter/failrep.h"
 #include "milter/conn.h"
+#include "milter/failrep.h"
 #include "milter/from_hdr.h"
 #include "milter/snap.h"
 #include "milter/verdict.h"

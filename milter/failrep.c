@@ -103,8 +103,8 @@ orgdom(void *arg, const char *domain)
 
 /* is_aligned - domain aligns with the From domain under mode */
 static bool
-is_aligned(const struct verdict *v, const struct mf_conn *c,
-           const char *domain, enum dmarc_rec_align mode)
+is_aligned(const struct verdict *v, const struct mf_conn *c, const char *domain,
+           enum dmarc_rec_align mode)
 {
     return domain != NULL && domain[0] != '\0' &&
            policy_is_aligned(v->best.from_domain, domain,

@@ -60,9 +60,9 @@ struct snap {
     pthread_mutex_t hist_lock; /* serialises appends through hist */
     struct destverify_dns *afrf_dns; /* ruf checks, used by the failure
                                         report worker only (owned) */
-    struct afrf *afrf;         /* failure reports; NULL when FailureReports
-                                  is off (owned) */
-    unsigned refs;             /* references (under snap_lock) */
+    struct afrf *afrf; /* failure reports; NULL when FailureReports
+                          is off (owned) */
+    unsigned refs;     /* references (under snap_lock) */
 };
 
 /* snap_build - load path (NULL: defaults only), apply ov, and build the

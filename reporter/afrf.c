@@ -41,23 +41,23 @@
 #define AFRF_MAX_FROM 320
 
 struct afrf {
-    bool is_on;                  /* FailureReports */
-    bool is_on_none;             /* FailureReportsOnNone */
-    bool is_body;                /* FailureReportsBody */
-    bool is_redact;              /* FailureReportsRedact */
-    char from[AFRF_MAX_FROM];    /* FailureReportsSentBy or user@host */
-    char *host;                  /* our host name */
+    bool is_on;                    /* FailureReports */
+    bool is_on_none;               /* FailureReportsOnNone */
+    bool is_body;                  /* FailureReportsBody */
+    bool is_redact;                /* FailureReportsRedact */
+    char from[AFRF_MAX_FROM];      /* FailureReportsSentBy or user@host */
+    char *host;                    /* our host name */
     char *argv[AFRF_SEND_MAX_CMD]; /* ReportCommand, split */
-    size_t argc;                 /* entries of argv */
-    char **bcc;                  /* FailureReportsBcc (owned) */
-    size_t n_bcc;                /* entries of bcc */
-    struct redact_key key;       /* redaction key */
-    struct afrf_rate *rate;      /* the limits */
-    struct afrf_queue *q;        /* the worker */
-    struct destverify_ops verify; /* for the worker */
-    struct afrf_send_cfg send;   /* the worker's settings */
-    afrf_clock_fn *clock;        /* monotonic microseconds */
-    atomic_size_t n_queued;      /* counters (struct afrf_stats) */
+    size_t argc;                   /* entries of argv */
+    char **bcc;                    /* FailureReportsBcc (owned) */
+    size_t n_bcc;                  /* entries of bcc */
+    struct redact_key key;         /* redaction key */
+    struct afrf_rate *rate;        /* the limits */
+    struct afrf_queue *q;          /* the worker */
+    struct destverify_ops verify;  /* for the worker */
+    struct afrf_send_cfg send;     /* the worker's settings */
+    afrf_clock_fn *clock;          /* monotonic microseconds */
+    atomic_size_t n_queued;        /* counters (struct afrf_stats) */
     atomic_size_t n_limited;
     atomic_size_t n_full;
     atomic_size_t n_sent;
@@ -168,9 +168,8 @@ settings(struct afrf *a, const struct cfg *cfg)
         }
         a->bcc[i] = xstrdup(bcc[i]);
     }
-    return a->is_redact
-               ? load_key(a, cfg_str(cfg, CFG_FAILUREREPORTSREDACTKEY))
-               : 0;
+    return a->is_redact ? load_key(a, cfg_str(cfg, CFG_FAILUREREPORTSREDACTKEY))
+                        : 0;
 }
 
 /* limits - the two rate limits */
@@ -180,8 +179,7 @@ limits(struct afrf *a, const struct cfg *cfg)
     struct afrf_rate_spec dom;
     struct afrf_rate_spec tot;
 
-    if (afrf_rate_parse(cfg_str(cfg, CFG_FAILUREREPORTSRATEDOMAIN), &dom) <
-            0 ||
+    if (afrf_rate_parse(cfg_str(cfg, CFG_FAILUREREPORTSRATEDOMAIN), &dom) < 0 ||
         afrf_rate_parse(cfg_str(cfg, CFG_FAILUREREPORTSRATETOTAL), &tot) < 0) {
         log_err("FailureReportsRate*: not of the form n/t[u]");
         return -1;

@@ -48,11 +48,11 @@ enum afrf_delivery {
 
 /* one DKIM result; borrowed */
 struct afrf_dkim {
-    const char *domain;      /* d= (header.d) */
-    const char *selector;    /* s= (header.s), or NULL */
-    const char *identity;    /* i= (header.i), or NULL: "@" d */
-    enum afrf_auth result;   /* verification result */
-    bool is_aligned;         /* d= aligns with the From domain */
+    const char *domain;    /* d= (header.d) */
+    const char *selector;  /* s= (header.s), or NULL */
+    const char *identity;  /* i= (header.i), or NULL: "@" d */
+    enum afrf_auth result; /* verification result */
+    bool is_aligned;       /* d= aligns with the From domain */
 };
 
 /* one header field of the message, as the MTA passed it; borrowed */
@@ -64,28 +64,28 @@ struct afrf_hdr {
 /* the message and its verdict, at end of message; all borrowed for the
  * duration of the call */
 struct afrf_event {
-    const char *jobid;           /* MTA queue id, or NULL */
-    int64_t arrival;             /* epoch seconds the message arrived */
-    const char *client_ip;       /* SMTP client address (text) */
-    unsigned client_port;        /* its port; 0: unknown */
-    const char *mail_from;       /* envelope sender, no <>; "" null */
-    const char *rcpt_to;         /* first envelope recipient, or NULL */
-    const char *from_domain;     /* the RFC5322.From domain */
-    const char *policy_domain;   /* the domain whose record applied */
-    const struct dmarc_rec *rec; /* that record (fo, ruf); NULL: none */
-    bool is_policy_none;         /* the policy applied (p or sp) is none */
-    enum afrf_dmarc dmarc;       /* the DMARC result */
-    enum afrf_auth spf;          /* SPF result */
-    const char *spf_domain;      /* the domain SPF checked, or NULL */
-    bool is_spf_aligned;         /* spf_domain aligns with from_domain */
+    const char *jobid;            /* MTA queue id, or NULL */
+    int64_t arrival;              /* epoch seconds the message arrived */
+    const char *client_ip;        /* SMTP client address (text) */
+    unsigned client_port;         /* its port; 0: unknown */
+    const char *mail_from;        /* envelope sender, no <>; "" null */
+    const char *rcpt_to;          /* first envelope recipient, or NULL */
+    const char *from_domain;      /* the RFC5322.From domain */
+    const char *policy_domain;    /* the domain whose record applied */
+    const struct dmarc_rec *rec;  /* that record (fo, ruf); NULL: none */
+    bool is_policy_none;          /* the policy applied (p or sp) is none */
+    enum afrf_dmarc dmarc;        /* the DMARC result */
+    enum afrf_auth spf;           /* SPF result */
+    const char *spf_domain;       /* the domain SPF checked, or NULL */
+    bool is_spf_aligned;          /* spf_domain aligns with from_domain */
     const struct afrf_dkim *dkim; /* DKIM results */
-    size_t n_dkim;               /* entries of dkim */
-    enum afrf_delivery delivery; /* what the milter did */
-    const char *authserv_id;     /* for the Authentication-Results field */
-    const struct afrf_hdr *hdrs; /* the header, in order */
-    size_t n_hdrs;               /* entries of hdrs */
-    const char *body;            /* the body (CRLF), or NULL */
-    size_t body_len;             /* its length */
+    size_t n_dkim;                /* entries of dkim */
+    enum afrf_delivery delivery;  /* what the milter did */
+    const char *authserv_id;      /* for the Authentication-Results field */
+    const struct afrf_hdr *hdrs;  /* the header, in order */
+    size_t n_hdrs;                /* entries of hdrs */
+    const char *body;             /* the body (CRLF), or NULL */
+    size_t body_len;              /* its length */
 };
 
 /* outcome of afrf_submit */

@@ -54,8 +54,7 @@ spf_failed(enum afrf_auth a)
 static bool
 any_not_aligned_pass(const struct afrf_fo_in *in)
 {
-    bool spf_bad =
-        !in->is_spf_aligned_pass && in->spf != AFRF_AUTH_TEMPERROR;
+    bool spf_bad = !in->is_spf_aligned_pass && in->spf != AFRF_AUTH_TEMPERROR;
     bool dkim_bad = !in->is_dkim_aligned_pass && !dkim_temperror(in);
 
     return spf_bad || dkim_bad;
@@ -109,8 +108,8 @@ afrf_kind_name(enum afrf_kind k)
 const char *
 afrf_auth_name(enum afrf_auth a)
 {
-    static const char *const names[] = { "none",    "pass",      "fail",
-                                         "softfail", "neutral",  "temperror",
+    static const char *const names[] = { "none",      "pass",    "fail",
+                                         "softfail",  "neutral", "temperror",
                                          "permerror", "policy" };
 
     if ((size_t)a >= sizeof(names) / sizeof(names[0]))

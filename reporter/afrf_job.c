@@ -149,8 +149,8 @@ alignment(const struct afrf_event *ev)
     bool spf = ev->spf == AFRF_AUTH_PASS && ev->is_spf_aligned;
 
     for (size_t i = 0; i < ev->n_dkim; i++)
-        dkim = dkim || (ev->dkim[i].result == AFRF_AUTH_PASS &&
-                        ev->dkim[i].is_aligned);
+        dkim = dkim ||
+               (ev->dkim[i].result == AFRF_AUTH_PASS && ev->dkim[i].is_aligned);
     if (dkim && spf)
         return "dkim, spf";
     if (dkim)
@@ -184,7 +184,6 @@ static void
 dkim_fields(struct afrf_job *j, const struct afrf_event *ev)
 {
     const struct afrf_dkim *d = pick_dkim(ev);
-    char id[300];
 
     if (d == NULL)
         return;
@@ -193,6 +192,8 @@ dkim_fields(struct afrf_job *j, const struct afrf_event *ev)
     if (d->identity != NULL) {
         j->r.dkim_identity = dup(j, d->identity);
     } else {
+        char id[300];
+
         (void)snprintf(id, sizeof(id), "@%s", d->domain);
         j->r.dkim_identity = dup(j, id);
     }
@@ -236,8 +237,8 @@ afrf_job_new(const struct afrf_event *ev, const struct afrf_job_opts *o,
     copy_fields(j, ev, o);
     j->policy_domain = xstrdup(ev->policy_domain != NULL ? ev->policy_domain
                                                          : ev->from_domain);
-    j->rec_text = ev->rec != NULL ? xstrndup(ev->rec->text, ev->rec->text_len)
-                                  : NULL;
+    j->rec_text =
+        ev->rec != NULL ? xstrndup(ev->rec->text, ev->rec->text_len) : NULL;
     j->spf_domain = ev->spf_domain != NULL ? xstrdup(ev->spf_domain) : NULL;
     if (header_block(j, ev, o->key) < 0) {
         *why = "header too large for a report";
@@ -284,8 +285,8 @@ afrf_job_is_report(const struct afrf_event *ev, const char **why)
 
         if (ascii_casecmp(ev->hdrs[i].name, "Auto-Submitted") == 0 &&
             !(v.len >= 2 && ascii_ncaseeq(v.p, "no", 2) &&
-              (v.len == 2 || v.p[2] == ';' || v.p[2] == ' ' ||
-               v.p[2] == '\t' || v.p[2] == '('))) {
+              (v.len == 2 || v.p[2] == ';' || v.p[2] == ' ' || v.p[2] == '\t' ||
+               v.p[2] == '('))) {
             *why = "Auto-Submitted message";
             return true;
         }

@@ -23,22 +23,22 @@
 
 /* how to copy */
 struct afrf_job_opts {
-    enum afrf_kind kind;         /* the report due */
-    const char *from;            /* From address (borrowed) */
-    const char *host;            /* our host name (borrowed) */
+    enum afrf_kind kind;          /* the report due */
+    const char *from;             /* From address (borrowed) */
+    const char *host;             /* our host name (borrowed) */
     const struct redact_key *key; /* redaction key, or NULL: none */
-    bool is_body;                /* attach the body when present */
+    bool is_body;                 /* attach the body when present */
 };
 
 /* a queued report */
 struct afrf_job {
-    struct afrf_report r;   /* the report; pointers into this job */
-    char *policy_domain;    /* whose ruf URIs */
-    char *rec_text;         /* the record, parsed again by the worker */
-    char *spf_domain;       /* for SPF-DNS, or NULL */
-    char *own[16];          /* every allocation the report points to */
-    size_t n_own;           /* entries of own */
-    struct buf hdrs;        /* the header block */
+    struct afrf_report r; /* the report; pointers into this job */
+    char *policy_domain;  /* whose ruf URIs */
+    char *rec_text;       /* the record, parsed again by the worker */
+    char *spf_domain;     /* for SPF-DNS, or NULL */
+    char *own[16];        /* every allocation the report points to */
+    size_t n_own;         /* entries of own */
+    struct buf hdrs;      /* the header block */
 };
 
 /* afrf_job_new - copy ev into a new job as o says.  Returns the job

@@ -43,7 +43,10 @@ clean(const char *s, char *out, size_t size)
     for (; *s != '\0'; s++) {
         if (n + 1 >= size)
             return false;
-        out[n++] = ascii_is_print(*s) ? *s : '?';
+        out[n] = '?';
+        if (ascii_is_print(*s))
+            out[n] = *s;
+        n++;
     }
     out[n] = '\0';
     return true;
@@ -77,8 +80,8 @@ afrf_msg_subject(const struct afrf_report *r, char *out, size_t size)
 
 /* head - the message's own header fields */
 static int
-head(struct buf *out, const struct afrf_report *r, const char *to,
-     int64_t now, const char *boundary)
+head(struct buf *out, const struct afrf_report *r, const char *to, int64_t now,
+     const char *boundary)
 {
     char date[MAIL_DATE_SIZE];
     char msgid[MAIL_MSGID_SIZE];

@@ -34,29 +34,29 @@
 
 /* one report; all borrowed */
 struct afrf_report {
-    enum afrf_kind kind;        /* the Auth-Failure value */
-    const char *from;           /* From: address (addr-spec) */
-    const char *host;           /* our host name: Message-ID, Reporting-MTA */
-    const char *user_agent;     /* User-Agent value */
-    const char *jobid;          /* Original-Envelope-Id, or NULL */
-    int64_t arrival;            /* Arrival-Date, epoch seconds */
-    const char *source_ip;      /* Source-IP */
-    unsigned source_port;       /* Source-Port (RFC 6692); 0: unknown */
-    const char *mail_from;      /* Original-Mail-From; "" null sender */
-    const char *rcpt_to;        /* Original-Rcpt-To, or NULL */
-    const char *domain;         /* Reported-Domain (the From domain) */
-    const char *auth_results;   /* Authentication-Results value */
-    const char *alignment;      /* Identity-Alignment value */
-    const char *delivery;       /* Delivery-Result value, or NULL */
-    const char *dmarc;          /* the DMARC result word (text part) */
-    const char *dkim_domain;    /* DKIM-Domain, or NULL: not signed */
-    const char *dkim_selector;  /* DKIM-Selector, or NULL */
-    const char *dkim_identity;  /* DKIM-Identity, or NULL */
-    const char *spf_dns;        /* SPF-DNS value, or NULL */
-    const char *headers;        /* the original header block, CRLF ends */
-    size_t headers_len;         /* its length */
-    const char *body;           /* the original body (CRLF), or NULL */
-    size_t body_len;            /* its length */
+    enum afrf_kind kind;       /* the Auth-Failure value */
+    const char *from;          /* From: address (addr-spec) */
+    const char *host;          /* our host name: Message-ID, Reporting-MTA */
+    const char *user_agent;    /* User-Agent value */
+    const char *jobid;         /* Original-Envelope-Id, or NULL */
+    int64_t arrival;           /* Arrival-Date, epoch seconds */
+    const char *source_ip;     /* Source-IP */
+    unsigned source_port;      /* Source-Port (RFC 6692); 0: unknown */
+    const char *mail_from;     /* Original-Mail-From; "" null sender */
+    const char *rcpt_to;       /* Original-Rcpt-To, or NULL */
+    const char *domain;        /* Reported-Domain (the From domain) */
+    const char *auth_results;  /* Authentication-Results value */
+    const char *alignment;     /* Identity-Alignment value */
+    const char *delivery;      /* Delivery-Result value, or NULL */
+    const char *dmarc;         /* the DMARC result word (text part) */
+    const char *dkim_domain;   /* DKIM-Domain, or NULL: not signed */
+    const char *dkim_selector; /* DKIM-Selector, or NULL */
+    const char *dkim_identity; /* DKIM-Identity, or NULL */
+    const char *spf_dns;       /* SPF-DNS value, or NULL */
+    const char *headers;       /* the original header block, CRLF ends */
+    size_t headers_len;        /* its length */
+    const char *body;          /* the original body (CRLF), or NULL */
+    size_t body_len;           /* its length */
 };
 
 /* afrf_msg_build - append the report addressed to "to" (one or more

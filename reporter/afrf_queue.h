@@ -45,8 +45,7 @@ int afrf_queue_push(struct afrf_queue *q, void *job) WARN_UNUSED;
 
 /* afrf_queue_wait_idle - wait until no job is queued or running, at most
  * timeout_ms.  0 when idle, -1 on timeout.  Thread-safe. */
-int afrf_queue_wait_idle(struct afrf_queue *q,
-                         unsigned timeout_ms) WARN_UNUSED;
+int afrf_queue_wait_idle(struct afrf_queue *q, unsigned timeout_ms) WARN_UNUSED;
 
 /* afrf_queue_free - stop: the worker keeps running queued jobs for up to
  * drain_ms, then the rest are dropped (counted in the log line); joins

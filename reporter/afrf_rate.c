@@ -35,15 +35,15 @@ struct slot {
 };
 
 struct afrf_rate {
-    pthread_mutex_t lock;         /* guards total_tat and slots */
-    uint64_t dom_t;               /* per-domain emission interval, us */
-    uint64_t dom_period;          /* per-domain period, us */
-    bool is_dom_closed;           /* per-domain n is 0 */
-    uint64_t tot_t;               /* total emission interval, us */
-    uint64_t tot_period;          /* total period, us */
-    bool is_tot_closed;           /* total n is 0 */
-    uint64_t total_tat;           /* the total bucket */
-    struct slot *slots;           /* AFRF_RATE_SLOTS buckets */
+    pthread_mutex_t lock; /* guards total_tat and slots */
+    uint64_t dom_t;       /* per-domain emission interval, us */
+    uint64_t dom_period;  /* per-domain period, us */
+    bool is_dom_closed;   /* per-domain n is 0 */
+    uint64_t tot_t;       /* total emission interval, us */
+    uint64_t tot_period;  /* total period, us */
+    bool is_tot_closed;   /* total n is 0 */
+    uint64_t total_tat;   /* the total bucket */
+    struct slot *slots;   /* AFRF_RATE_SLOTS buckets */
 };
 
 int
@@ -56,9 +56,8 @@ afrf_rate_parse(const char *s, struct afrf_rate_spec *out)
     uint64_t mult = 1;
     const char *why;
 
-    if (slash == NULL ||
-        num_parse_u64(str_make(s, (size_t)(slash - s)), 0, UINT32_MAX, &n,
-                      &why) < 0)
+    if (slash == NULL || num_parse_u64(str_make(s, (size_t)(slash - s)), 0,
+                                       UINT32_MAX, &n, &why) < 0)
         return -1;
     s = slash + 1;
     len = strlen(s);
@@ -124,8 +123,7 @@ afrf_rate_free(struct afrf_rate *r)
 /* gcra_ok - would a bucket at tat admit one more at now? *next gets its
  * new tat */
 static bool
-gcra_ok(uint64_t tat, uint64_t t, uint64_t period, uint64_t now,
-        uint64_t *next)
+gcra_ok(uint64_t tat, uint64_t t, uint64_t period, uint64_t now, uint64_t *next)
 {
     uint64_t start = tat > now ? tat : now;
 
@@ -184,8 +182,8 @@ afrf_rate_take(struct afrf_rate *r, const char *domain, uint64_t now_us,
     if (pthread_mutex_lock(&r->lock) != 0)
         log_panic("afrf_rate: pthread_mutex_lock");
     s = find_slot(r, key, now_us);
-    if (r->is_tot_closed || !gcra_ok(r->total_tat, r->tot_t, r->tot_period,
-                                     now_us, &tot_next))
+    if (r->is_tot_closed ||
+        !gcra_ok(r->total_tat, r->tot_t, r->tot_period, now_us, &tot_next))
         *why = "total rate limit";
     else if (s == NULL)
         *why = "too many domains being reported";

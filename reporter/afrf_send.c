@@ -101,9 +101,8 @@ plan(const struct afrf_send_cfg *c, const struct afrf_job *j,
 
     p->count = 0;
     memset(&rec, 0, sizeof(rec));
-    if (j->rec_text != NULL &&
-        dmarc_rec_parse(str_cstr(j->rec_text), &rec, &why) !=
-            DMARC_REC_NOT_DMARC)
+    if (j->rec_text != NULL && dmarc_rec_parse(str_cstr(j->rec_text), &rec,
+                                               &why) != DMARC_REC_NOT_DMARC)
         dest_plan_make_ruf(c->verify, j->policy_domain, &rec, 0, p);
     dmarc_rec_free(&rec);
     for (size_t i = 0; i < p->count; i++) {

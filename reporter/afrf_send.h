@@ -30,21 +30,21 @@
 
 /* the settings; borrowed */
 struct afrf_send_cfg {
-    const char *const *argv;      /* ReportCommand split, "-t" removed */
-    size_t argc;                  /* entries of argv */
-    const char *const *bcc;       /* FailureReportsBcc addresses */
-    size_t n_bcc;                 /* entries of bcc */
-    unsigned timeout_ms;          /* FailureReportsTimeout */
+    const char *const *argv;             /* ReportCommand split, "-t" removed */
+    size_t argc;                         /* entries of argv */
+    const char *const *bcc;              /* FailureReportsBcc addresses */
+    size_t n_bcc;                        /* entries of bcc */
+    unsigned timeout_ms;                 /* FailureReportsTimeout */
     const struct destverify_ops *verify; /* section 7.1 lookups */
-    int64_t (*now)(void);         /* wall clock, epoch seconds */
+    int64_t (*now)(void);                /* wall clock, epoch seconds */
 };
 
 /* how it went */
 enum afrf_send_status {
-    AFRF_SEND_SENT = 0,  /* the command exited 0 */
-    AFRF_SEND_NO_DEST,   /* no destination left: nothing run */
-    AFRF_SEND_FAILED,    /* the command failed or could not start */
-    AFRF_SEND_TIMEOUT    /* the command was killed at the deadline */
+    AFRF_SEND_SENT = 0, /* the command exited 0 */
+    AFRF_SEND_NO_DEST,  /* no destination left: nothing run */
+    AFRF_SEND_FAILED,   /* the command failed or could not start */
+    AFRF_SEND_TIMEOUT   /* the command was killed at the deadline */
 };
 
 /* afrf_send_job - deliver the report of j (borrowed; j->r.spf_dns is set

@@ -192,7 +192,8 @@ common_head(struct buf *out, const char *const *f, int64_t date, char *boundary,
         return -1;
     }
     (void)snprintf(boundary, MAIL_MSGID_SIZE, "=_dmarcsuite_%s", hex);
-    if (mail_header(out, "From", f[0]) < 0 || mail_header(out, "To", f[1]) < 0 ||
+    if (mail_header(out, "From", f[0]) < 0 ||
+        mail_header(out, "To", f[1]) < 0 ||
         mail_header(out, "Date", datestr) < 0 ||
         mail_header(out, "Message-ID", msgid) < 0 ||
         mail_header(out, "Subject", f[3]) < 0 ||

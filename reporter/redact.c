@@ -20,10 +20,10 @@
 
 /* the SHA-256 state */
 struct sha {
-    uint32_t h[8];          /* chaining value */
-    unsigned char blk[64];  /* pending input */
-    size_t n;               /* bytes in blk */
-    uint64_t total;         /* bytes hashed */
+    uint32_t h[8];         /* chaining value */
+    unsigned char blk[64]; /* pending input */
+    size_t n;              /* bytes in blk */
+    uint64_t total;        /* bytes hashed */
 };
 
 /* K - the round constants (FIPS 180-4 section 4.2.2) */
@@ -189,8 +189,8 @@ redact_token(const struct redact_key *k, const char *p, size_t len,
 static bool
 is_local_char(char c)
 {
-    return ascii_is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.",
-                                                     c) != NULL);
+    return ascii_is_alnum(c) ||
+           (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
 }
 
 /* local_start - where the local part ending before s[at] begins */
@@ -238,10 +238,17 @@ bool
 redact_is_address_field(const char *name)
 {
     static const char *const names[] = {
-        "from",         "to",           "cc",
-        "bcc",          "reply-to",     "sender",
-        "return-path",  "delivered-to", "x-original-to",
-        "received",     "disposition-notification-to",
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "reply-to",
+        "sender",
+        "return-path",
+        "delivered-to",
+        "x-original-to",
+        "received",
+        "disposition-notification-to",
     };
 
     if (strlen(name) > 7 && ascii_ncaseeq(name, "resent-", 7))

@@ -54,8 +54,9 @@ static size_t
 one_run(const char *sendmail, const char *const *kv, const char *jobid)
 {
     static const struct afrf_hdr hdrs[] = {
-        { "Received", "from spoofer.test by mx.receiver.test for "
-                      "<bob@receiver.test>;\n\tMon, 6 May 2024 10:00:00 +0000" },
+        { "Received",
+          "from spoofer.test by mx.receiver.test for "
+          "<bob@receiver.test>;\n\tMon, 6 May 2024 10:00:00 +0000" },
         { "From", "CEO <ceo@example.com>" },
         { "To", "Bob <bob@receiver.test>" },
         { "Subject", "Urgent wire transfer" },
@@ -75,8 +76,7 @@ one_run(const char *sendmail, const char *const *kv, const char *jobid)
 
     if (cfg_set(cfg, CFG_FAILUREREPORTS, "true", &why) < 0 ||
         cfg_set(cfg, CFG_REPORTCOMMAND, sendmail, &why) < 0 ||
-        cfg_set(cfg, CFG_FAILUREREPORTSSENTBY, "dmarc@receiver.test", &why) <
-            0)
+        cfg_set(cfg, CFG_FAILUREREPORTSSENTBY, "dmarc@receiver.test", &why) < 0)
         return 0;
     for (size_t i = 0; kv[i] != NULL; i += 2) {
         enum cfg_key k;

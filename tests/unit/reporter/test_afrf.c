@@ -37,8 +37,8 @@ fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
 {
     (void)ctx;
     (void)qname;
-    (void)txt;
-    (void)count;
+    *txt = NULL;
+    *count = 0;
     return DESTVERIFY_LOOKUP_NONE;
 }
 
@@ -157,9 +157,9 @@ new_afrf(struct cfg **cfg, const char *const *kv)
 
 /* the event of a failing message */
 struct msg {
-    struct dmarc_rec rec;      /* the record */
-    struct afrf_hdr hdrs[6];   /* its header */
-    struct afrf_event ev;      /* the event */
+    struct dmarc_rec rec;    /* the record */
+    struct afrf_hdr hdrs[6]; /* its header */
+    struct afrf_event ev;    /* the event */
 };
 
 static void
@@ -310,9 +310,15 @@ test_flood_rate_limited(void **state)
 static void
 test_hanging_command(void **state)
 {
-    const char *kv[] = { "ReportCommand", sleep_cmd, "FailureReportsTimeout",
-                         "1", "FailureReportsRateDomain", "1000/1h",
-                         "FailureReportsRateTotal", "1000/1h", NULL };
+    const char *kv[] = { "ReportCommand",
+                         sleep_cmd,
+                         "FailureReportsTimeout",
+                         "1",
+                         "FailureReportsRateDomain",
+                         "1000/1h",
+                         "FailureReportsRateTotal",
+                         "1000/1h",
+                         NULL };
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
     struct afrf_stats st;
@@ -376,8 +382,8 @@ test_unverified_external(void **state)
 static void
 test_bcc_and_size(void **state)
 {
-    static const char *const kv[] = { "FailureReportsBcc",
-                                      "copy@receiver.test", NULL };
+    static const char *const kv[] = { "FailureReportsBcc", "copy@receiver.test",
+                                      NULL };
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
     struct msg m;
@@ -426,8 +432,8 @@ test_silence(void **state)
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_SILENT);
     m.hdrs[3] = (struct afrf_hdr){ "Auto-Submitted", "no" };
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
-    m.hdrs[3] = (struct afrf_hdr){ "Content-Type",
-                                   "multipart/report; report-type=x" };
+    m.hdrs[3] =
+        (struct afrf_hdr){ "Content-Type", "multipart/report; report-type=x" };
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_SILENT);
     m.ev.n_hdrs = 3;
     m.ev.mail_from = "";

@@ -20,12 +20,12 @@
 
 /* SPF and DKIM states of one message */
 enum mech {
-    M_PASS_AL,   /* aligned pass */
-    M_PASS_UN,   /* pass, not aligned */
-    M_FAIL_AL,   /* fail, would align */
-    M_FAIL_UN,   /* fail, not aligned */
-    M_ABSENT,    /* no result (no signature / SPF none) */
-    M_TEMPERROR  /* temporary error */
+    M_PASS_AL,  /* aligned pass */
+    M_PASS_UN,  /* pass, not aligned */
+    M_FAIL_AL,  /* fail, would align */
+    M_FAIL_UN,  /* fail, not aligned */
+    M_ABSENT,   /* no result (no signature / SPF none) */
+    M_TEMPERROR /* temporary error */
 };
 
 /* one row of the matrix */
@@ -135,8 +135,8 @@ test_matrix(void **state)
         got = afrf_fo_decide(&in, &why);
         if (got != r->want)
             fail_msg("row %zu: fo=%u spf=%d dkim=%d: want %s, got %s (%s)", i,
-                     r->fo, (int)r->spf, (int)r->dkim,
-                     afrf_kind_name(r->want), afrf_kind_name(got), why);
+                     r->fo, (int)r->spf, (int)r->dkim, afrf_kind_name(r->want),
+                     afrf_kind_name(got), why);
         assert_non_null(why);
     }
 }
