@@ -216,6 +216,26 @@ struct daemon_ids {
     gid_t gid;      /* its (or the named) group */
 };
 
+/* chown_socket - give a UNIX-domain socket to the UserID identity: it was
+ * created while we were still root, and the MTA reaches it through the
+ * group (Debian puts postfix in the opendmarc group), as with OpenDMARC */
+static void
+chown_socket(const char *spec, const struct daemon_ids *ids)
+{
+    const char *path = NULL;
+
+    if (spec == NULL)
+        return;
+    if (strncmp(spec, "local:", 6) == 0)
+        path = spec + 6;
+    else if (strncmp(spec, "unix:", 5) == 0)
+        path = spec + 5;
+    else if (spec[0] == '/')
+        path = spec;
+    if (path != NULL && chown(path, ids->uid, ids->gid) != 0)
+        log_warn_errno("cannot give socket %s to UserID", path);
+}
+
 /* set_ids - become ids: groups (initgroups() was called), gid, uid */
 static int
 set_ids(const struct daemon_ids *ids, const char *spec)
@@ -254,6 +274,8 @@ daemon_confine(const struct snap *s)
             return -1;
         }
     }
+    if (is_switch)
+        chown_socket(cfg_str(s->cfg, CFG_SOCKET), &ids);
     return is_switch ? set_ids(&ids, user) : 0;
 }
 
@@ -499,6 +521,7 @@ daemon_run(const char *path, const struct snap_overrides *ov)
 {
     pthread_t tid;
     void *ret = NULL;
+    bool is_stopping = false;
     unsigned char b;
     ssize_t n;
 
@@ -519,6 +542,7 @@ daemon_run(const char *path, const struct snap_overrides *ov)
             reload(path, ov);
         } else {
             log_notice("signal %d: stopping", b);
+            is_stopping = true;
             /* wake libmilter's listener first: it holds the lock
              * smfi_stop() takes while it polls, up to 5 s */
             if (daemon_listen_fd >= 0)
@@ -528,5 +552,9 @@ daemon_run(const char *path, const struct snap_overrides *ov)
     }
     (void)pthread_join(tid, &ret); /* tid is joinable and ours */
     log_notice("stopped");
-    return (intptr_t)ret == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+    /* after a stop we asked for, libmilter reports the listener we shut
+     * down as a failure: that is the clean end, not an error */
+    if (is_stopping || (intptr_t)ret == MI_SUCCESS)
+        return EX_OK;
+    return EX_SOFTWARE;
 }
