@@ -241,8 +241,6 @@ afrf_new(const struct afrf_env *env)
         a->q = afrf_queue_new(
             (size_t)cfg_uint(env->cfg, CFG_FAILUREREPORTSQUEUESIZE), run_job,
             drop_job, a);
-        if (a->q == NULL)
-            goto bad;
     }
     return a;
 bad:

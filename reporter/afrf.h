@@ -124,9 +124,9 @@ struct afrf_stats {
 struct afrf;
 
 /* afrf_new - the failure reporter for env->cfg: settings read, limits
- * parsed, redaction key loaded, worker started.  Returns NULL when a
- * setting is unusable or the worker cannot start (logged).  Caller frees
- * with afrf_free. */
+ * parsed, redaction key loaded (the worker thread starts with the first
+ * report, so the milter may fork after this).  Returns NULL when a
+ * setting is unusable (logged).  Caller frees with afrf_free. */
 struct afrf *afrf_new(const struct afrf_env *env);
 
 /* afrf_free - let queued reports go out for up to AFRF_DRAIN_MS, stop

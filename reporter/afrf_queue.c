@@ -32,6 +32,7 @@ struct afrf_queue {
     size_t count;             /* jobs queued */
     bool is_busy;             /* the worker is running a job */
     bool is_stopping;         /* afrf_queue_free was called */
+    bool is_started;          /* the worker thread runs */
     struct timespec deadline; /* when stopping: drop jobs after this */
     afrf_queue_run_fn *run;   /* runs a job */
     afrf_queue_drop_fn *drop; /* frees a job not run */
@@ -124,7 +125,6 @@ afrf_queue_new(size_t max, afrf_queue_run_fn *run, afrf_queue_drop_fn *drop,
                void *arg)
 {
     struct afrf_queue *q = xcalloc(1, sizeof(*q));
-    int rc;
 
     assert(max >= 1 && max <= AFRF_QUEUE_MAX);
     q->ring = xcalloc(max, sizeof(*q->ring));
@@ -136,15 +136,27 @@ afrf_queue_new(size_t max, afrf_queue_run_fn *run, afrf_queue_drop_fn *drop,
         pthread_cond_init(&q->more, NULL) != 0 ||
         pthread_cond_init(&q->idle, NULL) != 0)
         log_panic("afrf_queue: cannot initialise the lock");
+    return q;
+}
+
+/* start - the worker, on the first push (under q->lock): a thread made
+ * before the milter forks into the background would not exist in the
+ * child, so none is made until a job arrives; 0 or -1 (logged) */
+static int
+start(struct afrf_queue *q)
+{
+    int rc;
+
+    if (q->is_started)
+        return 0;
     rc = pthread_create(&q->thread, NULL, worker, q);
     if (rc != 0) {
         errno = rc;
         log_err_errno("failure reports: pthread_create");
-        free(q->ring);
-        free(q);
-        return NULL;
+        return -1;
     }
-    return q;
+    q->is_started = true;
+    return 0;
 }
 
 int
@@ -153,7 +165,7 @@ afrf_queue_push(struct afrf_queue *q, void *job)
     int rc = -1;
 
     lock(q);
-    if (!q->is_stopping && q->count < q->max) {
+    if (!q->is_stopping && q->count < q->max && start(q) == 0) {
         q->ring[(q->head + q->count) % q->max] = job;
         q->count++;
         (void)pthread_cond_signal(&q->more); /* cannot fail */
@@ -190,7 +202,7 @@ afrf_queue_free(struct afrf_queue *q, unsigned drain_ms)
     q->deadline = deadline_in(drain_ms);
     (void)pthread_cond_signal(&q->more); /* cannot fail */
     unlock(q);
-    if (pthread_join(q->thread, NULL) != 0)
+    if (q->is_started && pthread_join(q->thread, NULL) != 0)
         log_panic("afrf_queue: pthread_join");
     (void)pthread_cond_destroy(&q->more); /* no waiter is left */
     (void)pthread_cond_destroy(&q->idle);

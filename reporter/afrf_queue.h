@@ -31,15 +31,16 @@ typedef void afrf_queue_drop_fn(void *job);
 
 struct afrf_queue;
 
-/* afrf_queue_new - a queue of at most max (1..AFRF_QUEUE_MAX) jobs and
- * its worker thread, which calls run(arg, job) for each job in order.
- * Returns the queue (free with afrf_queue_free), or NULL when the thread
- * cannot be started (logged). */
+/* afrf_queue_new - a queue of at most max (1..AFRF_QUEUE_MAX) jobs; its
+ * worker thread, started by the first push (so a process may fork after
+ * creating the queue), calls run(arg, job) for each job in order.
+ * Returns the queue; free with afrf_queue_free. */
 struct afrf_queue *afrf_queue_new(size_t max, afrf_queue_run_fn *run,
                                   afrf_queue_drop_fn *drop, void *arg);
 
 /* afrf_queue_push - append job (ownership passes on success).  0, or -1
- * when the queue is full or stopping (the caller keeps the job).
+ * when the queue is full or stopping, or the worker cannot be started
+ * (the caller keeps the job).
  * Never blocks on a running job.  Thread-safe. */
 int afrf_queue_push(struct afrf_queue *q, void *job) WARN_UNUSED;
 
