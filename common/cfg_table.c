@@ -226,6 +226,21 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     /* dmarcsuite: dmarc-milter */
     [CFG_HISTORYEXTENSIONS] = { "HistoryExtensions", CFG_T_BOOL, "true", 0, 0,
                                 NULL, NULL, 0 },
+    /* dmarcsuite: failure reports */
+    [CFG_FAILUREREPORTSRATEDOMAIN] = { "FailureReportsRateDomain", CFG_T_STRING,
+                                       "10/1h", 0, 0, NULL, cfg_check_rate, 0 },
+    [CFG_FAILUREREPORTSRATETOTAL] = { "FailureReportsRateTotal", CFG_T_STRING,
+                                      "100/1h", 0, 0, NULL, cfg_check_rate, 0 },
+    [CFG_FAILUREREPORTSREDACT] = { "FailureReportsRedact", CFG_T_BOOL, "false",
+                                   0, 0, NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSREDACTKEY] = { "FailureReportsRedactKey", CFG_T_PATH,
+                                      NULL, 0, 0, NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSBODY] = { "FailureReportsBody", CFG_T_BOOL, "false", 0,
+                                 0, NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSQUEUESIZE] = { "FailureReportsQueueSize", CFG_T_UINT,
+                                      "1000", 1, 100000, NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSTIMEOUT] = { "FailureReportsTimeout", CFG_T_DURATION,
+                                    "60", 1, 3600, NULL, NULL, 0 },
 };
 
 int

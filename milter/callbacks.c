@@ -195,10 +195,9 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 {
     struct mf_conn *c = getconn(ctx);
 
-    (void)argv;
     if (c == NULL)
         return SMFIS_ACCEPT;
-    c->msg.n_rcpts++;
+    msg_add_rcpt(&c->msg, argv != NULL ? argv[0] : NULL);
     return reply(c, SMFIP_NR_RCPT);
 }
 

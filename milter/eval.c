@@ -22,6 +22,7 @@
 #include "common/ascii.h"
 #include "milter/arhdr.h"
 #include "milter/conn.h"
+#include "milter/failrep.h"
 #include "milter/from_hdr.h"
 #include "milter/snap.h"
 #include "milter/verdict.h"
@@ -191,6 +192,8 @@ eval_message(const struct mf_conn *c, struct eval_out *o)
     for (size_t i = 0; i < a.n; i++)
         verdict_domain(&v, c, a.domain[i]);
     rc = verdict_output(&v, c, o);
+    if (rc == 0)
+        failrep_submit(&v, c, o->action);
     verdict_free(&v);
     return rc;
 }

@@ -35,6 +35,8 @@ msg_reset(struct mf_msg *m)
     free(m->jobid);
     free(m->sender);
     free(m->auth_authen);
+    free(m->rcpt);
+    m->rcpt = NULL;
     m->jobid = NULL;
     m->sender = NULL;
     m->auth_authen = NULL;
@@ -66,6 +68,22 @@ msg_set_sender(struct mf_msg *m, const char *arg)
     free(m->sender);
     m->sender = xstrndup(arg, len);
     m->has_sender = true;
+}
+
+void
+msg_add_rcpt(struct mf_msg *m, const char *arg)
+{
+    size_t len;
+
+    m->n_rcpts++;
+    if (m->rcpt != NULL || arg == NULL)
+        return;
+    len = strlen(arg);
+    if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>') {
+        arg++;
+        len -= 2;
+    }
+    m->rcpt = xstrndup(arg, len);
 }
 
 void

@@ -45,6 +45,8 @@ struct mf_msg {
     size_t cap_hdrs;      /* fields allocated (kept across messages) */
     size_t hdr_bytes;     /* bytes of names and values held */
     size_t n_rcpts;       /* RCPT TO commands seen */
+    char *rcpt;           /* the first RCPT TO address without <>, or
+                             NULL (Original-Rcpt-To of failure reports) */
     bool is_over_limit;   /* a header limit was exceeded */
     bool has_sender;      /* MAIL FROM was seen */
 };
@@ -62,6 +64,10 @@ void msg_free(struct mf_msg *m);
 /* msg_set_sender - store the MAIL FROM argument (with or without <>;
  * "<>" is the null sender). */
 void msg_set_sender(struct mf_msg *m, const char *arg);
+
+/* msg_add_rcpt - count a RCPT TO argument; the first is kept (a copy,
+ * with or without <>). */
+void msg_add_rcpt(struct mf_msg *m, const char *arg);
 
 /* msg_set_jobid - store the queue id (a copy); NULL is ignored. */
 void msg_set_jobid(struct mf_msg *m, const char *jobid);

@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 #include "common/ascii.h"
+#include "common/destverify_dns.h"
 #include "common/orgdomain.h"
 #include "common/xalloc.h"
 #include "history/hist_write.h"
 #include "milter/ignore.h"
 #include "milter/spf.h"
+#include "reporter/afrf.h"
 
 /* guards snap_current and the refs of every snapshot */
 static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -41,6 +43,10 @@ snap_free(struct snap *s)
         free(s->ignore_from[i]);
     free(s->trusted);
     free(s->ignore_from);
+    afrf_free(s->afrf); /* lets queued reports go out first */
+    if (s->afrf_dns != NULL)
+        destverify_dns_release(s->afrf_dns);
+    free(s->afrf_dns);
     hist_writer_free(s->hist);
     (void)pthread_mutex_destroy(&s->hist_lock); /* unused by now */
     orgdomain_free(s->psl);
@@ -89,6 +95,24 @@ load_cfg(struct snap *s, const char *path, const struct snap_overrides *ov)
     return 0;
 }
 
+/* build_afrf - the failure reporter, when FailureReports is on; 0 or -1 */
+static int
+build_afrf(struct snap *s)
+{
+    struct afrf_env env;
+
+    if (!cfg_bool(s->cfg, CFG_FAILUREREPORTS))
+        return 0;
+    s->afrf_dns = xcalloc(1, sizeof(*s->afrf_dns));
+    destverify_dns_init(s->afrf_dns, s->dns, s->psl);
+    memset(&env, 0, sizeof(env));
+    env.cfg = s->cfg;
+    env.hostname = s->hostname;
+    env.verify = destverify_dns_ops(s->afrf_dns);
+    s->afrf = afrf_new(&env);
+    return s->afrf != NULL ? 0 : -1;
+}
+
 /* build_derived - resolver, SPF checker, IgnoreHosts; 0 or -1 */
 static int
 build_derived(struct snap *s)
@@ -119,7 +143,7 @@ build_derived(struct snap *s)
         return -1;
     if (cfg_str(s->cfg, CFG_HISTORYFILE) != NULL)
         s->hist = hist_writer_new(cfg_str(s->cfg, CFG_HISTORYFILE));
-    return 0;
+    return build_afrf(s);
 }
 
 struct snap *

@@ -26,6 +26,8 @@
 #include "common/dns.h"
 #include "common/log.h"
 
+struct afrf;
+struct destverify_dns;
 struct hist_writer;
 struct ignore;
 struct orgdomain;
@@ -56,7 +58,11 @@ struct snap {
     struct orgdomain *psl;     /* public suffix list (owned) */
     struct hist_writer *hist;  /* HistoryFile writer; NULL when unset */
     pthread_mutex_t hist_lock; /* serialises appends through hist */
-    unsigned refs;             /* references (under snap_lock) */
+    struct destverify_dns *afrf_dns; /* ruf checks, used by the failure
+                                        report worker only (owned) */
+    struct afrf *afrf; /* failure reports; NULL when FailureReports
+                          is off (owned) */
+    unsigned refs;     /* references (under snap_lock) */
 };
 
 /* snap_build - load path (NULL: defaults only), apply ov, and build the

@@ -119,7 +119,15 @@ free_one(struct dest *d)
     d->addr = NULL;
 }
 
-/* replace - section 7.1 step 7: the verification record's rua URIs take
+/* uris_of - the rua or the ruf URIs of rec, as plan->is_ruf says */
+static const struct dmarc_uri *
+uris_of(const struct dest_plan *plan, const struct dmarc_rec *rec, size_t *n)
+{
+    *n = plan->is_ruf ? rec->ruf_count : rec->rua_count;
+    return plan->is_ruf ? rec->ruf : rec->rua;
+}
+
+/* replace - section 7.1 step 7: the verification record's rua (ruf) URIs take
  * the place of plan->d[at]; all of them must name its host, else the
  * destination gets neither */
 static void
@@ -129,9 +137,11 @@ replace(struct dest_plan *plan, size_t at, const struct dmarc_rec *vr,
     char *host = xstrdup(host_of(plan->d[at].addr));
     size_t first = plan->count;
     bool is_other_host = false;
+    size_t n;
+    const struct dmarc_uri *uris = uris_of(plan, vr, &n);
 
-    for (size_t i = 0; i < vr->rua_count; i++) {
-        struct dest *d = add(plan, &vr->rua[i], true);
+    for (size_t i = 0; i < n; i++) {
+        struct dest *d = add(plan, &uris[i], true);
 
         if (d == NULL)
             break;
@@ -163,6 +173,7 @@ verify(const struct destverify_ops *ops, const char *policy_domain,
     char *record = NULL;
     const char *why = NULL;
     enum destverify_status st;
+    size_t n = 0;
 
     st = destverify_check(ops, policy_domain, host_of(d->addr), &d->is_external,
                           &record, &why);
@@ -175,22 +186,25 @@ verify(const struct destverify_ops *ops, const char *policy_domain,
         memset(&vr, 0, sizeof(vr));
         if (dmarc_rec_parse(str_cstr(record), &vr, &why) !=
                 DMARC_REC_NOT_DMARC &&
-            vr.rua_count > 0)
+            uris_of(plan, &vr, &n) != NULL && n > 0)
             replace(plan, at, &vr, size);
         dmarc_rec_free(&vr);
         free(record);
     }
 }
 
-void
-dest_plan_make(const struct destverify_ops *ops, const char *policy_domain,
-               const struct dmarc_rec *rec, uint64_t size,
-               struct dest_plan *plan)
+/* plan_make - the plan for the rua or ruf URIs (plan->is_ruf) */
+static void
+plan_make(const struct destverify_ops *ops, const char *policy_domain,
+          const struct dmarc_rec *rec, uint64_t size, struct dest_plan *plan)
 {
+    size_t n;
+    const struct dmarc_uri *uris = uris_of(plan, rec, &n);
+
     plan->count = 0;
-    for (size_t i = 0; i < rec->rua_count; i++) {
+    for (size_t i = 0; i < n; i++) {
         size_t at = plan->count;
-        struct dest *d = add(plan, &rec->rua[i], false);
+        struct dest *d = add(plan, &uris[i], false);
 
         if (d == NULL)
             break;
@@ -199,6 +213,24 @@ dest_plan_make(const struct destverify_ops *ops, const char *policy_domain,
         verify(ops, policy_domain, plan, at, size);
         apply_size(&plan->d[at], size);
     }
+}
+
+void
+dest_plan_make(const struct destverify_ops *ops, const char *policy_domain,
+               const struct dmarc_rec *rec, uint64_t size,
+               struct dest_plan *plan)
+{
+    plan->is_ruf = false;
+    plan_make(ops, policy_domain, rec, size, plan);
+}
+
+void
+dest_plan_make_ruf(const struct destverify_ops *ops, const char *policy_domain,
+                   const struct dmarc_rec *rec, uint64_t size,
+                   struct dest_plan *plan)
+{
+    plan->is_ruf = true;
+    plan_make(ops, policy_domain, rec, size, plan);
 }
 
 void

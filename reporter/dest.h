@@ -56,6 +56,7 @@ struct dest {
 struct dest_plan {
     struct dest d[DEST_MAX]; /* destinations, in record order */
     size_t count;            /* used */
+    bool is_ruf;             /* planned for ruf (failure reports) */
 };
 
 /* dest_plan_make - plan the delivery of a report about policy_domain
@@ -67,6 +68,13 @@ struct dest_plan {
 void dest_plan_make(const struct destverify_ops *ops, const char *policy_domain,
                     const struct dmarc_rec *rec, uint64_t size,
                     struct dest_plan *plan);
+
+/* dest_plan_make_ruf - as dest_plan_make, for the ruf URIs of a failure
+ * report (RFC 7489 section 7.3: "verified as in section 7.1"; RFC 9991
+ * section 5), the verification record's ruf URIs replacing in step 7. */
+void dest_plan_make_ruf(const struct destverify_ops *ops,
+                        const char *policy_domain, const struct dmarc_rec *rec,
+                        uint64_t size, struct dest_plan *plan);
 
 /* dest_plan_free - release what the plan owns. */
 void dest_plan_free(struct dest_plan *plan);

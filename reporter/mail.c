@@ -32,9 +32,8 @@
 /* MAIL_MAX_TEXT - free text (organization name) in the text part */
 #define MAIL_MAX_TEXT 256
 
-/* random_hex - 32 hex digits of fresh random bits into out[33] */
-static int
-random_hex(char *out)
+int
+mail_random_hex(char *out)
 {
     unsigned char r[16];
     ssize_t n = getrandom(r, sizeof(r), 0);
@@ -87,16 +86,14 @@ mail_message_id(const char *domain, int64_t now, char *out, size_t out_size)
     char hex[33];
     int n;
 
-    if (!naming_domain_ok(domain) || random_hex(hex) < 0)
+    if (!naming_domain_ok(domain) || mail_random_hex(hex) < 0)
         return -1;
     n = snprintf(out, out_size, "<%s.%" PRId64 "@%s>", hex, now, domain);
     return n < 0 || (size_t)n >= out_size ? -1 : 0;
 }
 
-/* header - "name: value" CRLF, folded before a space when a line would
- * pass MAIL_FOLD; value must be printable ASCII (callers check first) */
-static int
-header(struct buf *out, const char *name, const char *value)
+int
+mail_header(struct buf *out, const char *name, const char *value)
 {
     size_t col = strlen(name) + 2;
     const char *p = value;
@@ -190,17 +187,18 @@ common_head(struct buf *out, const char *const *f, int64_t date, char *boundary,
     }
     if (mail_date(date, datestr, sizeof(datestr)) < 0 ||
         mail_message_id(f[2], date, msgid, sizeof(msgid)) < 0 ||
-        random_hex(hex) < 0 || !is_printable(f[3])) {
+        mail_random_hex(hex) < 0 || !is_printable(f[3])) {
         *why = "bad date, Message-ID domain or Subject";
         return -1;
     }
     (void)snprintf(boundary, MAIL_MSGID_SIZE, "=_dmarcsuite_%s", hex);
-    if (header(out, "From", f[0]) < 0 || header(out, "To", f[1]) < 0 ||
-        header(out, "Date", datestr) < 0 ||
-        header(out, "Message-ID", msgid) < 0 ||
-        header(out, "Subject", f[3]) < 0 ||
-        header(out, "MIME-Version", "1.0") < 0 ||
-        header(out, "Auto-Submitted", "auto-generated") < 0 ||
+    if (mail_header(out, "From", f[0]) < 0 ||
+        mail_header(out, "To", f[1]) < 0 ||
+        mail_header(out, "Date", datestr) < 0 ||
+        mail_header(out, "Message-ID", msgid) < 0 ||
+        mail_header(out, "Subject", f[3]) < 0 ||
+        mail_header(out, "MIME-Version", "1.0") < 0 ||
+        mail_header(out, "Auto-Submitted", "auto-generated") < 0 ||
         buf_printf(out,
                    "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n"
                    "\r\nThis is a message in MIME format.\r\n",

@@ -81,6 +81,17 @@ int mail_date(int64_t t, char *out, size_t out_size) WARN_UNUSED;
 int mail_message_id(const char *domain, int64_t now, char *out,
                     size_t out_size) WARN_UNUSED;
 
+/* mail_header - "name: value" CRLF appended to out, folded before a
+ * space when a line would pass 78 characters (RFC 5322 section 2.2.3);
+ * value must be printable ASCII (the caller checks).  0, or -1 when
+ * out's maximum is exceeded. */
+int mail_header(struct buf *out, const char *name,
+                const char *value) WARN_UNUSED;
+
+/* mail_random_hex - 32 hex digits of fresh random bits (getrandom) and
+ * a NUL into out[33].  0, or -1 (logged). */
+int mail_random_hex(char *out) WARN_UNUSED;
+
 /* mail_build_report - append the whole report message to out (its
  * maximum bounds the message).  0, or -1 with *why: an address, domain or
  * file name that fails its check, or out's maximum exceeded. */
