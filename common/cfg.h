@@ -87,6 +87,8 @@ enum cfg_key {
     CFG_REPORTSMTPPASSWORDFILE,
     CFG_REPORTSMTPTLS,
     CFG_REPORTMAXATTEMPTS,
+    /* dmarcsuite: dmarc-milter */
+    CFG_HISTORYEXTENSIONS,
     CFG_KEY_COUNT /* not a key */
 };
 

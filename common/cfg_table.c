@@ -110,11 +110,11 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     [CFG_AUTHSERVIDWITHJOBID] = { "AuthservIDWithJobID", CFG_T_BOOL, "false", 0,
                                   0, NULL, NULL, OD },
     [CFG_AUTORESTART] = { "AutoRestart", CFG_T_BOOL, "false", 0, 0, NULL, NULL,
-                          OD | IGN },
+                          OD },
     [CFG_AUTORESTARTCOUNT] = { "AutoRestartCount", CFG_T_UINT, "0", 0,
-                               UINT32_MAX, NULL, NULL, OD | IGN },
+                               UINT32_MAX, NULL, NULL, OD },
     [CFG_AUTORESTARTRATE] = { "AutoRestartRate", CFG_T_STRING, NULL, 0, 0, NULL,
-                              cfg_check_rate, OD | IGN },
+                              cfg_check_rate, OD },
     [CFG_BACKGROUND] = { "Background", CFG_T_BOOL, "true", 0, 0, NULL, NULL,
                          OD },
     [CFG_BASEDIRECTORY] = { "BaseDirectory", CFG_T_PATH, NULL, 0, 0, NULL, NULL,
@@ -222,6 +222,9 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     [CFG_REPORTSMTPTLS] = { "ReportSMTPTLS", CFG_T_ENUM, "try", 0, 0,
                             cfg_smtp_tls, NULL, 0 },
     [CFG_REPORTMAXATTEMPTS] = { "ReportMaxAttempts", CFG_T_UINT, "5", 1, 100,
+                                NULL, NULL, 0 },
+    /* dmarcsuite: dmarc-milter */
+    [CFG_HISTORYEXTENSIONS] = { "HistoryExtensions", CFG_T_BOOL, "true", 0, 0,
                                 NULL, NULL, 0 },
 };
 

@@ -1,5 +1,8 @@
 #!/bin/sh
-# run.sh - the import benchmark ("make bench"): generate a history file of
+# run.sh - the benchmarks of "make bench": the milter (tests/bench/milter.sh)
+# and the import.  BENCH=milter or BENCH=import runs only one.
+#
+# The import benchmark: generate a history file of
 # BENCH_RECORDS records (default 1 000 000), import it into a new database
 # and print records/s and the importer's peak memory.  The target is at
 # least 100 000 records/s on one core (issue 4).
@@ -8,6 +11,10 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 N=${BENCH_RECORDS:-1000000}
 B="$TOP/$BUILD"
+case ${BENCH:-all} in
+all | milter) BUILD=$BUILD "$TOP/tests/bench/milter.sh" ;;
+esac
+[ "${BENCH:-all}" = milter ] && exit 0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
