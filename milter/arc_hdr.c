@@ -340,8 +340,7 @@ aar_ip(const struct authres *ar, char *out)
     }
     for (size_t i = 0; i < ar->n_results; i++) {
         if (strcmp(ar->results[i].method, "iprev") == 0 &&
-            take_ip(authres_prop_get(&ar->results[i], "policy", "iprev"),
-                    out))
+            take_ip(authres_prop_get(&ar->results[i], "policy", "iprev"), out))
             return;
     }
 }

@@ -67,7 +67,7 @@ struct arc_hdr_seal {
 
 /* one parsed ARC-Authentication-Results */
 struct arc_hdr_aar {
-    unsigned instance;       /* i=, 1..ARC_HDR_MAX_INSTANCE */
+    unsigned instance;        /* i=, 1..ARC_HDR_MAX_INSTANCE */
     char ip[ARC_HDR_IP_SIZE]; /* client IP the sealer recorded, or "" */
 };
 

@@ -85,8 +85,7 @@ aar_find(const struct arc_policy_state *st, unsigned instance)
 }
 
 enum arc_hdr_status
-arc_policy_seal(struct arc_policy_state *st, struct str value,
-                const char **why)
+arc_policy_seal(struct arc_policy_state *st, struct str value, const char **why)
 {
     const char *dummy = NULL;
     struct arc_hdr_seal *s;
@@ -111,8 +110,7 @@ arc_policy_seal(struct arc_policy_state *st, struct str value,
 }
 
 enum arc_hdr_status
-arc_policy_aar(struct arc_policy_state *st, struct str value,
-               const char **why)
+arc_policy_aar(struct arc_policy_state *st, struct str value, const char **why)
 {
     const char *dummy = NULL;
     struct arc_hdr_aar *a;
@@ -217,8 +215,7 @@ seal_comment(const struct arc_policy_state *st, const struct arc_hdr_seal *s,
                    s->domain, s->instance, s->selector);
     ip[0] = '\0';
     if (a != NULL && a->ip[0] != '\0')
-        (void)snprintf(ip, sizeof(ip), " remote-ip[%u]=%s", s->instance,
-                       a->ip);
+        (void)snprintf(ip, sizeof(ip), " remote-ip[%u]=%s", s->instance, a->ip);
     if (append(dst, len, set) && append(dst, len, ip))
         return true;
     *len = mark;
@@ -238,8 +235,8 @@ comment(const struct arc_policy_state *st, char *dst)
     dst[0] = '\0';
     (void)append(dst, &len, "arc=pass");
     if (st->n_seals == 0)
-        is_cut = !append(dst, &len, " arc.chain=") ||
-                 !append(dst, &len, st->chain);
+        is_cut =
+            !append(dst, &len, " arc.chain=") || !append(dst, &len, st->chain);
     for (unsigned inst = ARC_HDR_MAX_INSTANCE; inst > 0 && !is_cut; inst--) {
         for (size_t i = 0; i < st->n_seals && !is_cut; i++) {
             if (st->seals[i].instance == inst)

@@ -46,10 +46,10 @@
 
 /* what one message's headers said about ARC */
 struct arc_policy_state {
-    size_t n_arc_results;     /* "arc" results in trusted A-R fields */
-    enum auth_result result;  /* the first one's result */
+    size_t n_arc_results;              /* "arc" results in trusted A-R fields */
+    enum auth_result result;           /* the first one's result */
     char chain[ARC_POLICY_CHAIN_SIZE]; /* its arc.chain, or "" */
-    bool is_chain_too_long;   /* arc.chain did not fit in chain */
+    bool is_chain_too_long;            /* arc.chain did not fit in chain */
     struct arc_hdr_seal seals[ARC_POLICY_MAX_SETS]; /* in header order */
     size_t n_seals;                                 /* seals used */
     struct arc_hdr_aar aars[ARC_POLICY_MAX_SETS];   /* in header order */
@@ -59,16 +59,16 @@ struct arc_policy_state {
 
 /* the evaluation */
 struct arc_policy_out {
-    int arc;        /* history "arc": HIST_ARES_PASS or HIST_ARES_FAIL */
-    int arc_policy; /* HIST_ARC_POLICY_PASS or HIST_ARC_POLICY_FAIL */
+    int arc;         /* history "arc": HIST_ARES_PASS or HIST_ARES_FAIL */
+    int arc_policy;  /* HIST_ARC_POLICY_PASS or HIST_ARC_POLICY_FAIL */
     const char *why; /* why arc_policy is fail (static text), or NULL */
     struct hist_arc_seal seals[ARC_POLICY_MAX_SETS]; /* the JSON array:
                                                         strings borrowed
                                                         from the state */
-    size_t n_seals;                     /* entries of seals */
-    char comment[HIST_MAX_COMMENT + 1]; /* the override comment
-                                           ("arc=pass as[2].d=..."), ""
-                                           unless arc_policy is pass */
+    size_t n_seals;                                  /* entries of seals */
+    char comment[HIST_MAX_COMMENT + 1];              /* the override comment
+                                                        ("arc=pass as[2].d=..."), ""
+                                                        unless arc_policy is pass */
 };
 
 /* arc_policy_init - an empty state. */

@@ -115,8 +115,8 @@ struct policy_output {
     enum policy_disp policy;      /* the policy that applies (p or sp);
                                      NONE without a record */
     enum policy_disp disposition; /* what should be done, after pct */
-    enum policy_override override; /* the pct draw's reason (SAMPLED_OUT)
-                                      or NONE */
+    enum policy_override override;       /* the pct draw's reason (SAMPLED_OUT)
+                                            or NONE */
     enum policy_override override_local; /* a local exception applied
                                             after pct
                                             (policy_override_local), or
@@ -138,8 +138,7 @@ void policy_evaluate(const struct policy_input *in, struct policy_output *out);
  * the policy are unchanged (the A-R still says dmarc=fail).  Returns true
  * when the disposition changed, false otherwise (out untouched).  why must
  * not be POLICY_OVERRIDE_NONE.  Thread-safe. */
-bool policy_override_local(struct policy_output *out,
-                           enum policy_override why);
+bool policy_override_local(struct policy_output *out, enum policy_override why);
 
 /* policy_overrides - the reasons of out in the order they were applied
  * (pct first, then the local exception) into list[0..

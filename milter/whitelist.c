@@ -80,8 +80,8 @@ whitelist_new(size_t max)
 {
     struct whitelist *wl = xcalloc(1, sizeof(*wl));
 
-    wl->max = max == 0 || max > WHITELIST_MAX_ENTRIES ? WHITELIST_MAX_ENTRIES
-                                                       : max;
+    wl->max =
+        max == 0 || max > WHITELIST_MAX_ENTRIES ? WHITELIST_MAX_ENTRIES : max;
     wl->cap = WL_MIN_SLOTS;
     wl->slot = xcalloc(wl->cap, sizeof(*wl->slot));
     return wl;
@@ -209,8 +209,7 @@ load_file(struct whitelist *wl, const char *path)
 }
 
 struct whitelist *
-whitelist_load(const char *const *list, size_t n, const char *path,
-               size_t max)
+whitelist_load(const char *const *list, size_t n, const char *path, size_t max)
 {
     struct whitelist *wl = whitelist_new(max);
 

@@ -20,12 +20,12 @@
 
 /* one ARC-Seal row */
 struct seal_case {
-    const char *in;          /* the field value */
-    enum arc_hdr_status st;  /* expected status */
-    unsigned i;              /* expected i= */
-    const char *d;           /* expected d= */
-    const char *s;           /* expected s= */
-    enum arc_hdr_cv cv;      /* expected cv= */
+    const char *in;         /* the field value */
+    enum arc_hdr_status st; /* expected status */
+    unsigned i;             /* expected i= */
+    const char *d;          /* expected d= */
+    const char *s;          /* expected s= */
+    enum arc_hdr_cv cv;     /* expected cv= */
 };
 
 static const struct seal_case seals[] = {
@@ -40,11 +40,11 @@ static const struct seal_case seals[] = {
     { " i = 50 ; d = a.b ; s = x_y ; ", ARC_HDR_OK, 50, "a.b", "x_y",
       ARC_HDR_CV_UNKNOWN },
     /* missing d= (c-arc-malformed-seal-missing-d): kept, d empty */
-    { "i=1; a=rsa-sha256; t=1795514280; cv=none; s=arc2026; b=u2Mn",
-      ARC_HDR_OK, 1, "", "arc2026", ARC_HDR_CV_NONE },
+    { "i=1; a=rsa-sha256; t=1795514280; cv=none; s=arc2026; b=u2Mn", ARC_HDR_OK,
+      1, "", "arc2026", ARC_HDR_CV_NONE },
     /* unknown tags are ignored; I= is not i= (case-sensitive names) */
-    { "i=3; x_new=whatever; I=9; d=a.example; s=s", ARC_HDR_OK, 3,
-      "a.example", "s", ARC_HDR_CV_UNKNOWN },
+    { "i=3; x_new=whatever; I=9; d=a.example; s=s", ARC_HDR_OK, 3, "a.example",
+      "s", ARC_HDR_CV_UNKNOWN },
     { "i=1; cv=weird; d=a.example; s=s", ARC_HDR_OK, 1, "a.example", "s",
       ARC_HDR_CV_UNKNOWN },
     /* malformed: c-arc-malformed-seal-garbage and friends */
@@ -131,8 +131,7 @@ static const struct aar_case aars[] = {
     { "i=1; x.example; iprev=pass policy.iprev=203.0.113.7", ARC_HDR_OK, 1,
       "203.0.113.7" },
     /* not an address: not taken */
-    { "i=1; x.example; arc=pass smtp.remote-ip=not-an-ip", ARC_HDR_OK, 1,
-      "" },
+    { "i=1; x.example; arc=pass smtp.remote-ip=not-an-ip", ARC_HDR_OK, 1, "" },
     { " i = 3 (third hop) ; x.example; none", ARC_HDR_OK, 3, "" },
     /* malformed */
     { "list.example.org; arc=pass", ARC_HDR_SYNTAX, 0, "" },

@@ -22,106 +22,160 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SEAL1                                                                  \
-    "i=1; a=rsa-sha256; t=1795514280; cv=none; d=list.example.org; "           \
+#define SEAL1                                                        \
+    "i=1; a=rsa-sha256; t=1795514280; cv=none; d=list.example.org; " \
     "s=arc2026; b=u2MnpExTUrS6hRQ=="
-#define SEAL2                                                                  \
-    "i=2; a=rsa-sha256; t=1795514340; cv=pass; d=relay.example.net; "          \
+#define SEAL2                                                         \
+    "i=2; a=rsa-sha256; t=1795514340; cv=pass; d=relay.example.net; " \
     "s=seal1; b=xd7A2XhLdyF=="
-#define AAR1                                                                   \
-    "i=1; list.example.org; dkim=pass header.d=example.com; arc=none"
-#define AAR2                                                                   \
-    "i=2; relay.example.net; arc=pass smtp.remote-ip=203.0.113.40"
+#define AAR1 "i=1; list.example.org; dkim=pass header.d=example.com; arc=none"
+#define AAR2 "i=2; relay.example.net; arc=pass smtp.remote-ip=203.0.113.40"
 
 /* one scenario */
 struct pol_case {
-    const char *name;      /* what it shows */
-    const char *ar[3];     /* trusted A-R values (NULL ends) */
-    const char *seal[3];   /* ARC-Seal values, header order */
-    const char *aar[3];    /* ARC-Authentication-Results values */
-    const char *wl;        /* DomainWhitelist, comma list */
-    int arc;               /* expected arc code */
-    int arc_policy;        /* expected arc_policy code */
-    const char *json;      /* expected arc_policy line */
-    const char *comment;   /* expected comment */
+    const char *name;    /* what it shows */
+    const char *ar[3];   /* trusted A-R values (NULL ends) */
+    const char *seal[3]; /* ARC-Seal values, header order */
+    const char *aar[3];  /* ARC-Authentication-Results values */
+    const char *wl;      /* DomainWhitelist, comma list */
+    int arc;             /* expected arc code */
+    int arc_policy;      /* expected arc_policy code */
+    const char *json;    /* expected arc_policy line */
+    const char *comment; /* expected comment */
 };
 
 static const struct pol_case cases[] = {
     { "override-list-reject",
       { "receiver.test; arc=pass smtp.remote-ip=192.0.2.25 "
         "arc.chain=list.example.org" },
-      { SEAL1 }, { AAR1 }, "list.example.org", 0, 0,
+      { SEAL1 },
+      { AAR1 },
+      "list.example.org",
+      0,
+      0,
       "arc_policy 0 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "arc=pass as[1].d=list.example.org as[1].s=arc2026" },
     { "case-insensitive",
       { "receiver.test; arc=pass arc.chain=List.Example.ORG" },
-      { "i=1; cv=none; d=List.Example.ORG; s=arc2026; b=YFx=" }, { AAR1 },
-      "LIST.example.org", 0, 0,
+      { "i=1; cv=none; d=List.Example.ORG; s=arc2026; b=YFx=" },
+      { AAR1 },
+      "LIST.example.org",
+      0,
+      0,
       "arc_policy 0 json:[{ \"i\": 1, \"d\":\"List.Example.ORG\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "arc=pass as[1].d=List.Example.ORG as[1].s=arc2026" },
     { "two sealers, both listed; highest instance first, remote-ip",
-      { "receiver.test; arc=pass arc.chain=list.example.org:relay.example.net" },
-      { SEAL2, SEAL1 }, { AAR2, AAR1 }, "relay.example.net, list.example.org",
-      0, 0,
+      { "receiver.test; arc=pass "
+        "arc.chain=list.example.org:relay.example.net" },
+      { SEAL2, SEAL1 },
+      { AAR2, AAR1 },
+      "relay.example.net, list.example.org",
+      0,
+      0,
       "arc_policy 0 json:[{ \"i\": 2, \"d\":\"relay.example.net\", "
       "\"s\":\"seal1\", \"ip\":\"203.0.113.40\" }, { \"i\": 1, "
       "\"d\":\"list.example.org\", \"s\":\"arc2026\", \"ip\":\"\" }]",
       "arc=pass as[2].d=relay.example.net as[2].s=seal1 "
       "remote-ip[2]=203.0.113.40 as[1].d=list.example.org as[1].s=arc2026" },
     { "sealer-not-whitelisted",
-      { "receiver.test; arc=pass arc.chain=list.example.org:relay.example.net" },
-      { SEAL2, SEAL1 }, { AAR2, AAR1 }, "list.example.org", 0, 2,
+      { "receiver.test; arc=pass "
+        "arc.chain=list.example.org:relay.example.net" },
+      { SEAL2, SEAL1 },
+      { AAR2, AAR1 },
+      "list.example.org",
+      0,
+      2,
       "arc_policy 2 json:[{ \"i\": 2, \"d\":\"relay.example.net\", "
       "\"s\":\"seal1\", \"ip\":\"203.0.113.40\" }, { \"i\": 1, "
       "\"d\":\"list.example.org\", \"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
     { "whitelist-parent-domain",
-      { "receiver.test; arc=pass arc.chain=list.example.org" }, { SEAL1 },
-      { AAR1 }, "example.org", 0, 2,
+      { "receiver.test; arc=pass arc.chain=list.example.org" },
+      { SEAL1 },
+      { AAR1 },
+      "example.org",
+      0,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
-    { "untrusted A-R (the caller passes none)", { NULL }, { SEAL1 }, { AAR1 },
-      "list.example.org", 7, 2,
+    { "untrusted A-R (the caller passes none)",
+      { NULL },
+      { SEAL1 },
+      { AAR1 },
+      "list.example.org",
+      7,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
     { "malformed-seal-garbage, arc=fail",
       { "receiver.test; arc=fail (ARC-Seal i=1 unparseable)" },
-      { "garbage (not a tag-list) !!@@## ~~~" }, { AAR1 }, "list.example.org",
-      7, 2, "arc_policy 2 json:[]", "" },
+      { "garbage (not a tag-list) !!@@## ~~~" },
+      { AAR1 },
+      "list.example.org",
+      7,
+      2,
+      "arc_policy 2 json:[]",
+      "" },
     { "malformed-seal-missing-d, arc=fail",
       { "receiver.test; arc=fail" },
-      { "i=1; a=rsa-sha256; cv=none; s=arc2026; b=u2M=" }, { AAR1 },
-      "list.example.org", 7, 2,
+      { "i=1; a=rsa-sha256; cv=none; s=arc2026; b=u2M=" },
+      { AAR1 },
+      "list.example.org",
+      7,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"\", \"s\":\"arc2026\", "
       "\"ip\":\"\" }]",
       "" },
     { "no AAR at all: OpenDMARC writes json:[]",
-      { "receiver.test; arc=pass arc.chain=list.example.org" }, { SEAL1 },
-      { NULL }, "list.example.org", 0, 0, "arc_policy 0 json:[]",
+      { "receiver.test; arc=pass arc.chain=list.example.org" },
+      { SEAL1 },
+      { NULL },
+      "list.example.org",
+      0,
+      0,
+      "arc_policy 0 json:[]",
       "arc=pass as[1].d=list.example.org as[1].s=arc2026" },
-    { "arc=pass without arc.chain", { "receiver.test; arc=pass" }, { SEAL1 },
-      { AAR1 }, "list.example.org", 0, 2,
+    { "arc=pass without arc.chain",
+      { "receiver.test; arc=pass" },
+      { SEAL1 },
+      { AAR1 },
+      "list.example.org",
+      0,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
     { "two trusted arc results: neither believed",
       { "receiver.test; arc=pass arc.chain=list.example.org",
         "receiver.test; arc=pass arc.chain=list.example.org" },
-      { SEAL1 }, { AAR1 }, "list.example.org", 7, 2,
+      { SEAL1 },
+      { AAR1 },
+      "list.example.org",
+      7,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
     { "no seal parsed: the comment names the chain",
-      { "receiver.test; arc=pass arc.chain=list.example.org" }, { NULL },
-      { NULL }, "list.example.org", 0, 0, "arc_policy 0 json:[]",
+      { "receiver.test; arc=pass arc.chain=list.example.org" },
+      { NULL },
+      { NULL },
+      "list.example.org",
+      0,
+      0,
+      "arc_policy 0 json:[]",
       "arc=pass arc.chain=list.example.org" },
     { "repeated seal instance: the first is kept",
       { "receiver.test; arc=fail" },
-      { SEAL1, "i=1; d=evil.example; s=x" }, { AAR1, AAR1 }, "", 7, 2,
+      { SEAL1, "i=1; d=evil.example; s=x" },
+      { AAR1, AAR1 },
+      "",
+      7,
+      2,
       "arc_policy 2 json:[{ \"i\": 1, \"d\":\"list.example.org\", "
       "\"s\":\"arc2026\", \"ip\":\"\" }]",
       "" },
@@ -141,8 +195,8 @@ run(const struct pol_case *c, struct arc_policy_state *st,
         size_t cut = str_chr(rest, ',');
 
         if (str_trim(str_make(rest.p, cut)).len > 0)
-            assert_int_equal(
-                whitelist_add(wl, str_make(rest.p, cut), &why), WHITELIST_OK);
+            assert_int_equal(whitelist_add(wl, str_make(rest.p, cut), &why),
+                             WHITELIST_OK);
         rest = cut < rest.len ? str_make(rest.p + cut + 1, rest.len - cut - 1)
                               : str_make(NULL, 0);
     }
@@ -157,7 +211,8 @@ run(const struct pol_case *c, struct arc_policy_state *st,
     /* malformed fields are refused and ignored: the status is not the
      * point here (test_arc_hdr checks it) */
     for (size_t k = 0; k < 3 && c->seal[k] != NULL; k++) {
-        enum arc_hdr_status rc = arc_policy_seal(st, str_cstr(c->seal[k]), &why);
+        enum arc_hdr_status rc =
+            arc_policy_seal(st, str_cstr(c->seal[k]), &why);
 
         assert_true(rc == ARC_HDR_OK || rc == ARC_HDR_SYNTAX);
     }
@@ -212,8 +267,8 @@ test_table(void **state)
             strcmp(buf_cstr(&b), c->json) != 0 ||
             strcmp(out.comment, c->comment) != 0)
             fail_msg("%s: arc %d arc_policy %d (%s)\n  %s\n  comment '%s'",
-                     c->name, out.arc, out.arc_policy,
-                     out.why ? out.why : "-", buf_cstr(&b), out.comment);
+                     c->name, out.arc, out.arc_policy, out.why ? out.why : "-",
+                     buf_cstr(&b), out.comment);
         assert_true((out.why == NULL) == (out.arc_policy == 0));
     }
     buf_free(&b);
@@ -239,10 +294,8 @@ test_comment_bound(void **state)
     assert_int_equal(buf_append_str(&chain, "x; arc=pass arc.chain="), 0);
     for (unsigned i = 1; i <= 50; i++) {
         snprintf(name, sizeof(name), "sealer-number-%u.forwarders.example", i);
-        assert_int_equal(whitelist_add(wl, str_cstr(name), &why),
-                         WHITELIST_OK);
-        assert_int_equal(buf_printf(&chain, "%s%s", i > 1 ? ":" : "", name),
-                         0);
+        assert_int_equal(whitelist_add(wl, str_cstr(name), &why), WHITELIST_OK);
+        assert_int_equal(buf_printf(&chain, "%s%s", i > 1 ? ":" : "", name), 0);
         snprintf(v, sizeof(v), "i=%u; d=%s; s=sel%u; b=AAAA", i, name, i);
         assert_int_equal(arc_policy_seal(&st, str_cstr(v), &why), ARC_HDR_OK);
         snprintf(v, sizeof(v), "i=%u; %s; arc=pass smtp.remote-ip=192.0.2.%u",
@@ -293,8 +346,7 @@ test_override(void **state)
     memset(&o, 0, sizeof(o));
     o.result = POLICY_RESULT_FAIL;
     o.policy = o.disposition = POLICY_DISP_REJECT;
-    assert_true(
-        policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
+    assert_true(policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
     assert_int_equal(o.disposition, POLICY_DISP_NONE);
     assert_int_equal(o.policy, POLICY_DISP_REJECT);
     assert_int_equal(o.result, POLICY_RESULT_FAIL);
@@ -307,21 +359,18 @@ test_override(void **state)
     o.policy = POLICY_DISP_REJECT;
     o.disposition = POLICY_DISP_QUARANTINE;
     o.override = POLICY_OVERRIDE_SAMPLED_OUT;
-    assert_true(
-        policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
+    assert_true(policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
     assert_int_equal(policy_overrides(&o, list), 2);
     assert_int_equal(list[0], POLICY_OVERRIDE_SAMPLED_OUT);
     assert_int_equal(list[1], POLICY_OVERRIDE_TRUSTED_FORWARDER);
     /* nothing to lift: p=none, sampled to none, pass */
     memset(&o, 0, sizeof(o));
     o.result = POLICY_RESULT_FAIL;
-    assert_false(
-        policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
+    assert_false(policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
     assert_int_equal(policy_overrides(&o, list), 0);
     o.result = POLICY_RESULT_PASS;
     o.disposition = POLICY_DISP_REJECT;
-    assert_false(
-        policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
+    assert_false(policy_override_local(&o, POLICY_OVERRIDE_TRUSTED_FORWARDER));
     assert_int_equal(o.disposition, POLICY_DISP_REJECT);
 }
 
@@ -360,8 +409,7 @@ test_whitelist(void **state)
         char name[64];
 
         snprintf(name, sizeof(name), "host%u.example", i);
-        assert_int_equal(whitelist_add(wl, str_cstr(name), &why),
-                         WHITELIST_OK);
+        assert_int_equal(whitelist_add(wl, str_cstr(name), &why), WHITELIST_OK);
     }
     assert_int_equal(whitelist_count(wl), 5000);
     assert_true(whitelist_contains(wl, str_cstr("HOST4999.example")));
@@ -422,10 +470,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_comment_bound),
-        cmocka_unit_test(test_override),
-        cmocka_unit_test(test_whitelist),
+        cmocka_unit_test(test_table),    cmocka_unit_test(test_comment_bound),
+        cmocka_unit_test(test_override), cmocka_unit_test(test_whitelist),
         cmocka_unit_test(test_load),
     };
 
