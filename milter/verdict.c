@@ -256,9 +256,8 @@ verdict_domain(struct verdict *v, const struct mf_conn *c, const char *domain)
             discovery_result_free(&d);
             return;
         }
+        discovery_result_free(&v->best); /* replaced by d */
     }
-    if (v->has_best)
-        discovery_result_free(&v->best);
     v->best = d;
     v->out = outs[1];
     v->has_best = true;
