@@ -216,6 +216,26 @@ struct daemon_ids {
     gid_t gid;      /* its (or the named) group */
 };
 
+/* chown_socket - give a UNIX-domain socket to the UserID identity: it was
+ * created while we were still root, and the MTA reaches it through the
+ * group (Debian puts postfix in the opendmarc group), as with OpenDMARC */
+static void
+chown_socket(const char *spec, const struct daemon_ids *ids)
+{
+    const char *path = NULL;
+
+    if (spec == NULL)
+        return;
+    if (strncmp(spec, "local:", 6) == 0)
+        path = spec + 6;
+    else if (strncmp(spec, "unix:", 5) == 0)
+        path = spec + 5;
+    else if (spec[0] == '/')
+        path = spec;
+    if (path != NULL && chown(path, ids->uid, ids->gid) != 0)
+        log_warn_errno("cannot give socket %s to UserID", path);
+}
+
 /* set_ids - become ids: groups (initgroups() was called), gid, uid */
 static int
 set_ids(const struct daemon_ids *ids, const char *spec)
@@ -254,6 +274,8 @@ daemon_confine(const struct snap *s)
             return -1;
         }
     }
+    if (is_switch)
+        chown_socket(cfg_str(s->cfg, CFG_SOCKET), &ids);
     return is_switch ? set_ids(&ids, user) : 0;
 }
 
