@@ -233,7 +233,6 @@ test_forwarded_rows(void **state)
     struct agg_row r[4];
     size_t len;
     char *doc;
-    char *flat;
 
     (void)state;
     for (size_t i = 0; i < 4; i++) {
@@ -262,6 +261,7 @@ test_forwarded_rows(void **state)
     for (size_t i = 0; i < 4; i++) {
         const char *one[] = { order[i], NULL };
         size_t k = 0;
+        char *flat;
 
         doc = run_report(&meta, &r[i], 1, false, &len);
         flat = xmalloc(len + 1);
