@@ -1,6 +1,6 @@
 # dmarcsuite - one non-recursive GNU Makefile.
 #
-# Targets: all (default), deps, check, check-asan, lint, fuzz, bench,
+# Targets: all (default), deps, demo, check, check-asan, lint, fuzz, bench,
 # install, clean.  Objects go under $(BUILD)/; dependencies come from
 # -MMD -MP.  Modules are found by wildcard, so adding common/foo.c or
 # tests/unit/common/test_foo.c needs no edit here.
@@ -136,7 +136,7 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TESTLIB_A) $(ARCHIVES)
 
 # --------------------------------------------------------------- top level
 .SECONDARY:
-.PHONY: all deps check check-asan lint fuzz bench install clean tests
+.PHONY: all deps demo check check-asan lint fuzz bench install clean tests
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -145,6 +145,14 @@ tests: all $(UNIT_BINS) $(TOOL_BINS)
 
 deps:
 	@tests/lib/deps.sh install
+
+# The whole pipeline on bundled sample mail, loopback only (demo/run.sh):
+# the programs plus the two test tools it drives them with.
+demo:
+	@tests/lib/deps.sh check || tests/lib/deps.sh install
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/tools/milterclient \
+		$(BUILD)/tests/tools/dnsq
+	@BUILD=$(BUILD) demo/run.sh
 
 check:
 	@tests/lib/deps.sh check || tests/lib/deps.sh install
@@ -210,6 +218,6 @@ install: all
 	chmod 644 $(DESTDIR)$(LOGROTATEDIR)/dmarcsuite
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz demo-out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -65,6 +65,14 @@ conn_free(struct mf_conn *c)
 }
 
 void
+conn_set_client(struct mf_conn *c, const struct sockaddr *sa, const char *host)
+{
+    set_addr(c, sa);
+    free(c->host);
+    c->host = host != NULL ? xstrdup(host) : NULL;
+}
+
+void
 conn_set_helo(struct mf_conn *c, const char *helo)
 {
     free(c->helo);

@@ -29,6 +29,9 @@ struct mf_conn {
     char *mta_name;                   /* {j}: the MTA's host name; or NULL */
     bool is_ignored;                  /* IgnoreHosts or an authenticated
                                          client: pass everything untouched */
+    unsigned long pflags;             /* SMFIP_* protocol flags agreed
+                                         with the MTA (the NR_* ones mean
+                                         "send no reply") */
     struct mf_msg msg;                /* the message in progress */
 };
 
@@ -40,6 +43,11 @@ struct mf_conn *conn_new(struct snap *snap, const struct sockaddr *sa,
 /* conn_free - release the connection, its message and its snapshot
  * reference (NULL is a no-op). */
 void conn_free(struct mf_conn *c);
+
+/* conn_set_client - store the client address sa (may be NULL) and host
+ * name (may be NULL; copied), replacing what conn_new was given. */
+void conn_set_client(struct mf_conn *c, const struct sockaddr *sa,
+                     const char *host);
 
 /* conn_set_helo - store the HELO argument (a copy; replaces). */
 void conn_set_helo(struct mf_conn *c, const char *helo);

@@ -31,6 +31,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,6 +522,7 @@ daemon_run(const char *path, const struct snap_overrides *ov)
 {
     pthread_t tid;
     void *ret = NULL;
+    bool is_stopping = false;
     unsigned char b;
     ssize_t n;
 
@@ -541,6 +543,7 @@ daemon_run(const char *path, const struct snap_overrides *ov)
             reload(path, ov);
         } else {
             log_notice("signal %d: stopping", b);
+            is_stopping = true;
             /* wake libmilter's listener first: it holds the lock
              * smfi_stop() takes while it polls, up to 5 s */
             if (daemon_listen_fd >= 0)
@@ -550,5 +553,9 @@ daemon_run(const char *path, const struct snap_overrides *ov)
     }
     (void)pthread_join(tid, &ret); /* tid is joinable and ours */
     log_notice("stopped");
-    return (intptr_t)ret == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+    /* after a stop we asked for, libmilter reports the listener we shut
+     * down as a failure: that is the clean end, not an error */
+    if (is_stopping || (intptr_t)ret == MI_SUCCESS)
+        return EX_OK;
+    return EX_SOFTWARE;
 }

@@ -11,6 +11,8 @@
  * Thread safety: single-threaded.
  */
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "common/db.h"
 #include "common/destverify_dns.h"
 #include "common/log.h"
+#include "common/num.h"
 #include "reporter/naming.h"
 #include "reporter/period.h"
 #include "reporter/run.h"
@@ -37,6 +40,9 @@
 /* MAIN_RETRY_DELAY - seconds before a temporary failure is retried (a run
  * earlier than that leaves it for later) */
 #define MAIN_RETRY_DELAY 3600
+/* MAIN_MAX_NOW - the latest --now accepted: 9999-12-31 23:59:59 UTC, the
+ * last second a four-digit year (RFC 5322 Date) can name */
+#define MAIN_MAX_NOW INT64_C(253402300799)
 
 /* the command line */
 struct opts {
@@ -46,6 +52,8 @@ struct opts {
     bool is_check;                      /* -n */
     bool is_verbose;                    /* -v */
     bool is_version;                    /* -V */
+    bool has_now;                       /* --now given */
+    int64_t now;                        /* --now: the run's clock */
     const char *only[MAIN_MAX_DOMAINS]; /* --domain */
     size_t only_count;                  /* entries */
     const char *skip[MAIN_MAX_DOMAINS]; /* --nodomain */
@@ -64,8 +72,9 @@ usage(void)
             "usage: dmarc-reports [-c FILE] [--db PATH] [--interval SECONDS"
             " | --day]\n"
             "       [--domain D]... [--nodomain D]... [--report-org NAME]\n"
-            "       [--report-email ADDR] [--outdir DIR] [--dry-run] [-n]"
-            " [-v] [-V]\n");
+            "       [--report-email ADDR] [--outdir DIR] [--now EPOCH]"
+            " [--dry-run]\n"
+            "       [-n] [-v] [-V]\n");
     return EX_USAGE;
 }
 
@@ -88,6 +97,20 @@ add_domain(const char **list, size_t *n, const char *d)
     if (*n >= MAIN_MAX_DOMAINS)
         return -1;
     list[(*n)++] = d;
+    return 0;
+}
+
+/* set_now - --now EPOCH: whole seconds since 1970 UTC; 0 or -1 (logged) */
+static int
+set_now(struct opts *o, const char *arg)
+{
+    const char *why = NULL;
+
+    if (num_parse_i64(str_cstr(arg), 0, MAIN_MAX_NOW, &o->now, &why) < 0) {
+        fprintf(stderr, "dmarc-reports: --now %s: %s\n", arg, why);
+        return -1;
+    }
+    o->has_now = true;
     return 0;
 }
 
@@ -128,6 +151,8 @@ option(int c, const char *arg, struct opts *o)
     case 'r':
         o->is_dry_run = true;
         return 0;
+    case 't':
+        return set_now(o, arg);
     default:
         return -1;
     }
@@ -147,6 +172,7 @@ parse_args(int argc, char **argv, struct opts *o)
         { "report-email", required_argument, NULL, 'e' },
         { "outdir", required_argument, NULL, 'O' },
         { "dry-run", no_argument, NULL, 'r' },
+        { "now", required_argument, NULL, 't' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -313,7 +339,7 @@ run_with(const struct opts *o, const struct cfg *c, sqlite3 *db,
     if (rc != 0)
         return rc;
     memset(&ro, 0, sizeof(ro));
-    ro.now = (int64_t)time(NULL);
+    ro.now = o->has_now ? o->now : (int64_t)time(NULL);
     ro.interval = cfg_uint(c, CFG_REPORTINTERVAL);
     ro.receiver = from_domain(c);
     ro.org_name = cfg_str(c, CFG_REPORTORG);

@@ -15,7 +15,7 @@ export TOP BUILD
 . "$TOP/tests/lib/nsd.sh"
 . "$TOP/tests/lib/milter.sh"
 
-tap_plan 36
+tap_plan 37
 if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
     tap_skip_rest "${why:-build first (make tests)}"
     tap_done
@@ -84,6 +84,7 @@ else
     tap_fail "inet socket"
 fi
 mt_stop
+tap_is "$?" 0 "SIGTERM on an inet socket: exit 0"
 p=$(port)
 mt_conf "$dir/s.conf" "Socket inet6:$p@[::1]" "RejectFailures true"
 if mt_start "$dir/s.conf"; then

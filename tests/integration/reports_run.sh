@@ -5,7 +5,8 @@
 # the reports validate against the Appendix C schema, their counts equal
 # the fixture's ground truth, dmarc-cat reads them; a second run sends
 # nothing; --dry-run records nothing; --outdir writes files; a temporary
-# failure exits 75 and is retried with the same report id.
+# failure exits 75 and is retried with the same report id; --now moves the
+# run's clock.
 # Skipped while sql/schema.sql is absent (QUERY_SCHEMA names another).
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -16,7 +17,7 @@ REPORTS="$TOP/$BUILD/dmarc-reports"
 FAKE="$TOP/$BUILD/tests/tools/fake-sendmail"
 SCHEMA=${QUERY_SCHEMA:-$TOP/sql/schema.sql}
 
-tap_plan 14
+tap_plan 18
 if [ ! -f "$SCHEMA" ]; then
     tap_skip_rest "sql/schema.sql not there yet"
     tap_done
@@ -125,4 +126,19 @@ sqlite3 "$dir/dmarc.db" "DELETE FROM reports_sent"
 run --outdir "$dir/out" --domain example.org
 tap_is "$(find "$dir/out" -name '*.xml.gz' | wc -l | tr -d ' ')" 2 \
     "--outdir writes the .xml.gz of each report"
+
+# --now: the first period of example.org ends at 1764720000
+mkdir "$dir/now1" "$dir/now2"
+sqlite3 "$dir/dmarc.db" "DELETE FROM reports_sent"
+run --outdir "$dir/now1" --domain example.org --now 1764719999
+tap_is "$(find "$dir/now1" -name '*.xml.gz' | wc -l | tr -d ' ')" 0 \
+    "--now a second before the first period ends: nothing is due"
+run --outdir "$dir/now2" --domain example.org --now 1764720000
+tap_is "$(find "$dir/now2" -name '*!1764633600!1764720000!*.xml.gz' |
+    wc -l | tr -d ' ')/$(find "$dir/now2" -name '*.xml.gz' | wc -l | tr -d ' ')" \
+    1/1 "--now at the end of the first period: that period only"
+tap_like "$(cat "$dir"/now2/*.eml)" 'Date: Wed, 03 Dec 2025 00:00:00 [+]0000' \
+    "the report mail is dated --now"
+run --now yesterday
+tap_is "$?" 64 "--now takes seconds since 1970 only (EX_USAGE)"
 tap_done

@@ -102,9 +102,9 @@ mt_stop() {
         sleep 0.05
         _n=$((_n + 1))
     done
-    kill -9 "$MT_PID" 2>/dev/null
-    wait "$MT_PID"
-    _rc=$?
+    kill -9 "$MT_PID" 2>/dev/null || :
+    _rc=0
+    wait "$MT_PID" || _rc=$?
     MT_PID=
     return $_rc
 }

@@ -191,8 +191,8 @@ nsd_stop() {
         sleep 0.1
         _n=$((_n + 1))
     done
-    kill -9 "$_pid" 2>/dev/null
-    wait "$_pid" 2>/dev/null
+    kill -9 "$_pid" 2>/dev/null || :
+    wait "$_pid" 2>/dev/null || :
     return 0
 }
 
