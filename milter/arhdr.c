@@ -79,7 +79,9 @@ arhdr_dmarc(struct buf *out, const struct arhdr_dmarc *in)
         buf_printf(out, "; dmarc=%s", in->result) != 0)
         return -1;
     if (in->policy != NULL &&
-        buf_printf(out, " (p=%s dis=%s)", in->policy, in->disposition) != 0)
+        buf_printf(out, " (p=%s dis=%s%s%s)", in->policy, in->disposition,
+                   in->override != NULL ? " override=" : "",
+                   in->override != NULL ? in->override : "") != 0)
         return -1;
     if (in->from_domain != NULL && (buf_append_str(out, " header.from=") != 0 ||
                                     arhdr_put_value(out, in->from_domain) != 0))

@@ -33,6 +33,8 @@ struct arhdr_dmarc {
     const char *policy;      /* p= of the comment; NULL: no comment */
     const char *disposition; /* dis= of the comment */
     const char *from_domain; /* header.from; NULL: property left out */
+    const char *override;    /* a local override the comment names
+                                ("trusted_forwarder"), or NULL */
 };
 
 /* arhdr_dmarc - write the DMARC Authentication-Results value into out

@@ -191,6 +191,8 @@ eval_message(const struct mf_conn *c, struct eval_out *o)
     verdict_auth(&v, c);
     for (size_t i = 0; i < a.n; i++)
         verdict_domain(&v, c, a.domain[i]);
+    if (v.has_best)
+        verdict_arc(&v, c);
     rc = verdict_output(&v, c, o);
     if (rc == 0)
         failrep_submit(&v, c, o->action);

@@ -255,3 +255,42 @@ policy_disp_name(enum policy_disp d)
     }
     return "?";
 }
+
+bool
+policy_override_local(struct policy_output *out, enum policy_override why)
+{
+    assert(why != POLICY_OVERRIDE_NONE);
+    if (out->result != POLICY_RESULT_FAIL ||
+        out->disposition == POLICY_DISP_NONE)
+        return false;
+    out->disposition = POLICY_DISP_NONE;
+    out->override_local = why;
+    return true;
+}
+
+size_t
+policy_overrides(const struct policy_output *out,
+                 enum policy_override list[POLICY_MAX_OVERRIDES])
+{
+    size_t n = 0;
+
+    if (out->override != POLICY_OVERRIDE_NONE)
+        list[n++] = out->override;
+    if (out->override_local != POLICY_OVERRIDE_NONE)
+        list[n++] = out->override_local;
+    return n;
+}
+
+const char *
+policy_override_name(enum policy_override o)
+{
+    switch (o) {
+    case POLICY_OVERRIDE_NONE:
+        return "";
+    case POLICY_OVERRIDE_SAMPLED_OUT:
+        return "sampled_out";
+    case POLICY_OVERRIDE_TRUSTED_FORWARDER:
+        return "trusted_forwarder";
+    }
+    return "";
+}

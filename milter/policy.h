@@ -52,9 +52,15 @@ enum policy_result {
 
 /* why the disposition differs from the policy (RFC 7489 Appendix C) */
 enum policy_override {
-    POLICY_OVERRIDE_NONE = 0,   /* none */
-    POLICY_OVERRIDE_SAMPLED_OUT /* not selected by the pct draw */
+    POLICY_OVERRIDE_NONE = 0,         /* none */
+    POLICY_OVERRIDE_SAMPLED_OUT,      /* not selected by the pct draw */
+    POLICY_OVERRIDE_TRUSTED_FORWARDER /* a trusted arc=pass through
+                                         whitelisted sealers (arc_policy) */
 };
+
+/* POLICY_MAX_OVERRIDES - reasons one verdict can carry: the pct draw and
+ * one local exception */
+#define POLICY_MAX_OVERRIDES 2
 
 /* policy_orgdom_fn - the organizational domain of a lower-case A-label
  * name, or NULL when it has none (it is a public suffix).  The result
@@ -109,7 +115,12 @@ struct policy_output {
     enum policy_disp policy;      /* the policy that applies (p or sp);
                                      NONE without a record */
     enum policy_disp disposition; /* what should be done, after pct */
-    enum policy_override override; /* why disposition != policy */
+    enum policy_override override;       /* the pct draw's reason (SAMPLED_OUT)
+                                            or NONE */
+    enum policy_override override_local; /* a local exception applied
+                                            after pct
+                                            (policy_override_local), or
+                                            NONE */
 };
 
 /* policy_evaluate - evaluate one author domain.  in is borrowed; *out is
@@ -120,6 +131,24 @@ struct policy_output {
  * applicable policy sampled by pct (reject -> quarantine, quarantine ->
  * none, override sampled_out).  Thread-safe if orgdom is. */
 void policy_evaluate(const struct policy_input *in, struct policy_output *out);
+
+/* policy_override_local - a local exception (RFC 7489 §6.7): when out is
+ * a DMARC failure whose disposition is still quarantine or reject, set the
+ * disposition to none and record why in override_local; the result and
+ * the policy are unchanged (the A-R still says dmarc=fail).  Returns true
+ * when the disposition changed, false otherwise (out untouched).  why must
+ * not be POLICY_OVERRIDE_NONE.  Thread-safe. */
+bool policy_override_local(struct policy_output *out, enum policy_override why);
+
+/* policy_overrides - the reasons of out in the order they were applied
+ * (pct first, then the local exception) into list[0..
+ * POLICY_MAX_OVERRIDES); returns how many. */
+size_t policy_overrides(const struct policy_output *out,
+                        enum policy_override list[POLICY_MAX_OVERRIDES]);
+
+/* policy_override_name - the Appendix C PolicyOverrideType word:
+ * "sampled_out", "trusted_forwarder"; "" for NONE.  Static. */
+const char *policy_override_name(enum policy_override o);
 
 /* policy_is_aligned - RFC 7489 §3.1: strict is an exact case-insensitive
  * comparison, never falling back to organizational domains; relaxed

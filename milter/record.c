@@ -113,12 +113,22 @@ dkim_lines(struct hist_rec *r, const struct verdict *v, struct hist_dkim *dk)
     r->dkim_count = v->up.n_dkim;
 }
 
-/* extensions - the extension block, unless HistoryExtensions is false */
-static void
-extensions(struct hist_rec *r, const struct verdict *v, const struct snap *s)
+/* hist_type - the history override type of a policy.c reason */
+static enum hist_override_type
+hist_type(enum policy_override o)
 {
-    static const struct hist_override sampled = { HIST_OVR_SAMPLED_OUT,
-                                                  { NULL, 0 } };
+    return o == POLICY_OVERRIDE_TRUSTED_FORWARDER ? HIST_OVR_TRUSTED_FORWARDER
+                                                  : HIST_OVR_SAMPLED_OUT;
+}
+
+/* extensions - the extension block, unless HistoryExtensions is false;
+ * ovr has room for POLICY_MAX_OVERRIDES reasons */
+static void
+extensions(struct hist_rec *r, const struct verdict *v, const struct snap *s,
+           struct hist_override *ovr)
+{
+    enum policy_override list[POLICY_MAX_OVERRIDES];
+    size_t n;
 
     if (!cfg_bool(s->cfg, CFG_HISTORYEXTENSIONS)) {
         r->ext_version = 0;
@@ -129,10 +139,32 @@ extensions(struct hist_rec *r, const struct verdict *v, const struct snap *s)
                    : v->is_spf_helo ? HIST_SPF_SCOPE_HELO
                                     : HIST_SPF_SCOPE_MFROM;
     r->spf_domain = str_cstr(v->spf_domain);
-    if (v->out.override == POLICY_OVERRIDE_SAMPLED_OUT) {
-        r->overrides = &sampled;
-        r->override_count = 1;
+    n = policy_overrides(&v->out, list);
+    for (size_t i = 0; i < n; i++) {
+        ovr[i].type = hist_type(list[i]);
+        /* the trusted_forwarder comment names the sealers (RFC 8617
+         * section 7.2) */
+        ovr[i].comment =
+            list[i] == POLICY_OVERRIDE_TRUSTED_FORWARDER && v->arc != NULL
+                ? str_cstr(v->arc->out.comment)
+                : str_make(NULL, 0);
     }
+    r->overrides = n > 0 ? ovr : NULL;
+    r->override_count = n;
+}
+
+/* arc_fields - arc and arc_policy (history-format.md section 4.6) */
+static void
+arc_fields(struct hist_rec *r, const struct verdict *v)
+{
+    r->arc = HIST_ARES_FAIL;
+    r->arc_policy = HIST_ARC_POLICY_FAIL;
+    if (v->arc == NULL)
+        return;
+    r->arc = v->arc->out.arc;
+    r->arc_policy = v->arc->out.arc_policy;
+    r->seals = v->arc->out.n_seals > 0 ? v->arc->out.seals : NULL;
+    r->seal_count = v->arc->out.n_seals;
 }
 
 int
@@ -142,6 +174,7 @@ record_format(const struct verdict *v, const struct mf_conn *c,
     const struct discovery_result *d = &v->best;
     struct hist_dkim dk[UPSTREAM_MAX_DKIM];
     struct str rua[HIST_MAX_RUA];
+    struct hist_override ovr[POLICY_MAX_OVERRIDES];
     struct hist_rec r;
 
     hist_rec_init(&r);
@@ -158,10 +191,9 @@ record_format(const struct verdict *v, const struct mf_conn *c,
     r.policy = policy_hist_policy(&v->out);
     r.align_dkim = policy_hist_align(&v->out, true);
     r.align_spf = policy_hist_align(&v->out, false);
-    r.arc = HIST_ARES_FAIL;
-    r.arc_policy = HIST_ARC_POLICY_FAIL;
+    arc_fields(&r, v);
     rec_fields(&r, v, rua);
-    extensions(&r, v, c->snap);
+    extensions(&r, v, c->snap, ovr);
     r.action = action_code(a);
     return hist_format(&r, out);
 }

@@ -26,6 +26,7 @@
 #include "history/hist_write.h"
 #include "milter/ignore.h"
 #include "milter/spf.h"
+#include "milter/whitelist.h"
 #include "reporter/afrf.h"
 
 /* guards snap_current and the refs of every snapshot */
@@ -50,6 +51,7 @@ snap_free(struct snap *s)
     hist_writer_free(s->hist);
     (void)pthread_mutex_destroy(&s->hist_lock); /* unused by now */
     orgdomain_free(s->psl);
+    whitelist_free(s->arc_wl);
     spf_free(s->spf);
     dns_free(s->dns);
     ignore_free(s->ignore);
@@ -113,6 +115,25 @@ build_afrf(struct snap *s)
     return s->afrf != NULL ? 0 : -1;
 }
 
+/* build_whitelist - DomainWhitelist and DomainWhitelistFile merged, at
+ * most DomainWhitelistSize entries (whitelist.h); 0, or -1 (logged) */
+static int
+build_whitelist(struct snap *s)
+{
+    size_t n = 0;
+    const char *const *list = cfg_list(s->cfg, CFG_DOMAINWHITELIST, &n);
+
+    s->arc_wl =
+        whitelist_load(list, n, cfg_str(s->cfg, CFG_DOMAINWHITELISTFILE),
+                       (size_t)cfg_uint(s->cfg, CFG_DOMAINWHITELISTSIZE));
+    if (s->arc_wl == NULL)
+        return -1;
+    if (whitelist_count(s->arc_wl) > 0)
+        log_info("ARC: %zu trusted sealing domains",
+                 whitelist_count(s->arc_wl));
+    return 0;
+}
+
 /* build_derived - resolver, SPF checker, IgnoreHosts; 0 or -1 */
 static int
 build_derived(struct snap *s)
@@ -143,6 +164,8 @@ build_derived(struct snap *s)
         return -1;
     if (cfg_str(s->cfg, CFG_HISTORYFILE) != NULL)
         s->hist = hist_writer_new(cfg_str(s->cfg, CFG_HISTORYFILE));
+    if (build_whitelist(s) != 0)
+        return -1;
     return build_afrf(s);
 }
 

@@ -32,6 +32,7 @@ struct hist_writer;
 struct ignore;
 struct orgdomain;
 struct spf;
+struct whitelist;
 
 /* SNAP_MAX_OVERRIDES - command-line options that override the file */
 #define SNAP_MAX_OVERRIDES 8
@@ -56,6 +57,8 @@ struct snap {
     char *authserv_id;         /* AuthservID expanded; NULL: MTA's {j} */
     char *hostname;            /* gethostname() */
     struct orgdomain *psl;     /* public suffix list (owned) */
+    struct whitelist *arc_wl;  /* DomainWhitelist(File): trusted ARC
+                                  sealers (owned) */
     struct hist_writer *hist;  /* HistoryFile writer; NULL when unset */
     pthread_mutex_t hist_lock; /* serialises appends through hist */
     struct destverify_dns *afrf_dns; /* ruf checks, used by the failure

@@ -19,12 +19,15 @@
 #include "milter/verdict.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "common/ascii.h"
 #include "common/cfg.h"
 #include "common/discovery_dns.h"
 #include "common/orgdomain.h"
+#include "common/xalloc.h"
 #include "milter/arhdr.h"
 #include "milter/conn.h"
 #include "milter/eval.h"
@@ -59,6 +62,8 @@ verdict_free(struct verdict *v)
     if (v->has_best)
         discovery_result_free(&v->best);
     v->has_best = false;
+    free(v->arc);
+    v->arc = NULL;
 }
 
 /* spf_auth - an SPF result of libspf2 as an RFC 8601 result */
@@ -251,11 +256,71 @@ verdict_domain(struct verdict *v, const struct mf_conn *c, const char *domain)
             discovery_result_free(&d);
             return;
         }
+        discovery_result_free(&v->best); /* replaced by d */
     }
-    verdict_free(v);
     v->best = d;
     v->out = outs[1];
     v->has_best = true;
+}
+
+/* arc_field - feed one header field to the ARC state; a malformed ARC
+ * field is logged once and ignored */
+static void
+arc_field(struct arc_policy_state *st, const struct msg_hdr *h,
+          const char *jobid, const char *const *ids, size_t n_ids)
+{
+    struct str value = str_cstr(h->value);
+    enum arc_hdr_status rc = ARC_HDR_OK;
+    const char *why = NULL;
+
+    if (ascii_casecmp(h->name, "Authentication-Results") == 0) {
+        struct authres *ar = NULL;
+
+        if (authres_parse(value, &ar, &why) != AUTHRES_OK)
+            return; /* upstream.c logs and counts it */
+        if (authres_is_trusted(ar, ids, n_ids))
+            arc_policy_authres(st, ar);
+        authres_free(ar);
+        return;
+    }
+    if (ascii_casecmp(h->name, "ARC-Seal") == 0)
+        rc = arc_policy_seal(st, value, &why);
+    else if (ascii_casecmp(h->name, "ARC-Authentication-Results") == 0)
+        rc = arc_policy_aar(st, value, &why);
+    if (rc != ARC_HDR_OK)
+        log_info("%s: %s field ignored: %s (%s)", jobid, h->name,
+                 why != NULL ? why : "malformed", arc_hdr_status_name(rc));
+}
+
+void
+verdict_arc(struct verdict *v, const struct mf_conn *c)
+{
+    const char *jobid = c->msg.jobid != NULL ? c->msg.jobid : "NOQUEUE";
+    const char *own = NULL;
+    size_t n_ids = 0;
+    const char *const *ids = trusted_ids(c, &own, &n_ids);
+
+    if (v->arc == NULL)
+        v->arc = xmalloc(sizeof(*v->arc));
+    arc_policy_init(&v->arc->st);
+    for (size_t i = 0; i < c->msg.n_hdrs; i++)
+        arc_field(&v->arc->st, &c->msg.hdrs[i], jobid, ids, n_ids);
+    arc_policy_eval(&v->arc->st, c->snap->arc_wl, &v->arc->out);
+    if (v->arc->out.arc_policy != HIST_ARC_POLICY_PASS)
+        return;
+    if (v->has_best &&
+        policy_override_local(&v->out, POLICY_OVERRIDE_TRUSTED_FORWARDER))
+        log_info("%s: %s: trusted ARC chain (%s): policy not applied", jobid,
+                 v->best.from_domain, v->arc->out.comment);
+}
+
+/* override_word - the local override the A-R comment and log name */
+static const char *
+override_word(const struct verdict *v)
+{
+    return v->out.override_local != POLICY_OVERRIDE_NONE
+               ? policy_override_name(v->out.override_local)
+               : NULL;
 }
 
 /* dis_applied - the disposition the milter applies, which dis= reports
@@ -353,6 +418,7 @@ headers(const struct verdict *v, const struct mf_conn *c, struct eval_out *o,
         .result = policy_result_name(v->out.result),
         .policy = comment_policy(v),
         .disposition = policy_disp_name(dis),
+        .override = override_word(v),
         .from_domain = v->best.from_domain,
     };
 
@@ -386,9 +452,11 @@ verdict_output(const struct verdict *v, const struct mf_conn *c,
     if (record_is_wanted(v, c->snap) &&
         record_format(v, c, o->action, &o->history) != 0)
         return -1;
-    log_notice("%s: %s dmarc=%s p=%s dis=%s",
+    log_notice("%s: %s dmarc=%s p=%s dis=%s%s%s",
                c->msg.jobid != NULL ? c->msg.jobid : "NOQUEUE",
                v->best.from_domain, policy_result_name(v->out.result),
-               policy_disp_name(v->out.policy), policy_disp_name(dis));
+               policy_disp_name(v->out.policy), policy_disp_name(dis),
+               override_word(v) != NULL ? " override=" : "",
+               override_word(v) != NULL ? override_word(v) : "");
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "common/domain.h"
 #include "common/log.h"
 #include "history/hist_fmt.h"
+#include "milter/arc_policy.h"
 #include "milter/policy.h"
 #include "milter/upstream.h"
 
@@ -41,6 +42,12 @@ struct verdict_authors {
     bool is_multi_value; /* a From field named several domains */
 };
 
+/* the ARC data of one message (about 40 KiB: kept off the stack) */
+struct verdict_arc {
+    struct arc_policy_state st; /* what the ARC and A-R fields said */
+    struct arc_policy_out out;  /* its evaluation against the whitelist */
+};
+
 /* the evaluation state of one message */
 struct verdict {
     struct upstream up;               /* trusted upstream DKIM and SPF */
@@ -53,6 +60,8 @@ struct verdict {
     bool has_best;                /* best holds an evaluated domain */
     struct discovery_result best; /* discovery of the chosen domain */
     struct policy_output out;     /* its DMARC evaluation */
+    struct verdict_arc *arc;      /* ARC data (owned), NULL until
+                                     verdict_arc() */
 };
 
 /* verdict_authors_add - add domain (deduplicated; beyond the maximum the
@@ -72,6 +81,14 @@ void verdict_auth(struct verdict *v, const struct mf_conn *c);
  * stricter than the one kept so far. */
 void verdict_domain(struct verdict *v, const struct mf_conn *c,
                     const char *domain);
+
+/* verdict_arc - gather the ARC data of the message (trusted A-R arc
+ * results, ARC-Seal and ARC-Authentication-Results fields; malformed ones
+ * are logged once and ignored), evaluate it against DomainWhitelist, and
+ * when it passes, lift a failing message's disposition to none with the
+ * trusted_forwarder reason (policy_override_local).  Call after every
+ * verdict_domain(). */
+void verdict_arc(struct verdict *v, const struct mf_conn *c);
 
 /* verdict_output - fill o from v.  0, or -1 on an internal failure. */
 int verdict_output(const struct verdict *v, const struct mf_conn *c,

@@ -234,6 +234,64 @@ test_fields(void **state)
     (void)close(fd);
 }
 
+/* ARC_HEAD, ARC_TAIL - a record around its arc_policy value */
+#define ARC_HEAD                                                             \
+    "job 1\nreporter r\nreceived 5\nipaddr 192.0.2.9\nfrom a.example\n"      \
+    "mfrom b.example\nspf 0\npdomain a.example\npolicy 16\nrua -\npct 100\n" \
+    "adkim 114\naspf 114\np 114\nsp 0\nalign_dkim 5\nalign_spf 5\narc 0\n"   \
+    "arc_policy "
+#define ARC_TAIL         \
+    "\nhist_version 1\n" \
+    "override trusted_forwarder arc=pass as[1].d=x as[1].s=y\naction 2\n"
+
+/* test_bad_arc_policy - a malformed arc_policy costs only that record's
+ * ARC data, with a warning; every other field and the next record stay
+ * (OpenDMARC 1.4.2's importer aborted the run: history-format.md 8.4) */
+static void
+test_bad_arc_policy(void **state)
+{
+    static const char *const bad[] = {
+        "0 json:[{ \"i\": 1, \"d\":\"a\"b\", \"s\":\"s\", \"ip\":\"\" }]",
+        "0 json:[{ \"i\": 1, \"d\":\"fw.example\"",
+        "0 json:{ \"i\": 1 }",
+        "0 json:[{ \"i\": \"one\", \"d\":\"x\" }]",
+        "0 json:[{ \"i\": 1, \"d\":\"x\" }] trailing",
+        "0 json:[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]",
+        "0 json",
+        "0 xml:[]",
+    };
+    char in[1024];
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        struct hist_read_opts o = { 0, 1, false };
+        int n = snprintf(in, sizeof(in), "%s%s%s%s", ARC_HEAD, bad[k], ARC_TAIL,
+                         REC("2"));
+        int fd;
+        struct hist_reader *r;
+        struct hist_rec rec;
+
+        assert_true(n > 0 && (size_t)n < sizeof(in));
+        fd = tmpfd(in, (size_t)n);
+        r = hist_reader_new(fd, "t", &o);
+        if (hist_reader_next(r, &rec) != HIST_READ_OK)
+            fail_msg("'%s': record lost", bad[k]);
+        assert_int_equal(rec.seal_count, 0);
+        assert_int_equal(rec.arc, 0);
+        assert_int_equal(rec.policy, 16);
+        assert_int_equal(rec.override_count, 1);
+        assert_int_equal(rec.overrides[0].type, HIST_OVR_TRUSTED_FORWARDER);
+        assert_int_equal(rec.action, 2);
+        if (hist_reader_stats(r)->warnings < 1)
+            fail_msg("'%s': no warning", bad[k]);
+        assert_int_equal(hist_reader_next(r, &rec), HIST_READ_OK);
+        assert_true(str_eq(rec.job, str_cstr("2")));
+        assert_int_equal(hist_reader_next(r, &rec), HIST_READ_END);
+        hist_reader_free(r);
+        (void)close(fd);
+    }
+}
+
 /* test_develop_encodings - OpenDMARC develop's numeric spf_scope and fo */
 static void
 test_develop_encodings(void **state)
@@ -294,7 +352,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),  cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_fields), cmocka_unit_test(test_develop_encodings),
-        cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_resume), cmocka_unit_test(test_bad_arc_policy),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

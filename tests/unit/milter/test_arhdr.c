@@ -24,24 +24,31 @@ struct dmarc_case {
 };
 
 static const struct dmarc_case dmarc_cases[] = {
-    { { "mx.example.org", NULL, "pass", "reject", "none", "example.com" },
+    { { "mx.example.org", NULL, "pass", "reject", "none", "example.com", NULL },
       "mx.example.org; dmarc=pass (p=reject dis=none) "
       "header.from=example.com" },
     { { "mx.example.org", NULL, "fail", "quarantine", "quarantine",
-        "sub.example.com" },
+        "sub.example.com", NULL },
       "mx.example.org; dmarc=fail (p=quarantine dis=quarantine) "
       "header.from=sub.example.com" },
-    { { "mx.example.org", NULL, "temperror", NULL, NULL, "example.com" },
+    { { "mx.example.org", NULL, "temperror", NULL, NULL, "example.com", NULL },
       "mx.example.org; dmarc=temperror header.from=example.com" },
-    { { "mx.example.org", NULL, "none", "none", "none", NULL },
+    { { "mx.example.org", NULL, "none", "none", "none", NULL, NULL },
       "mx.example.org; dmarc=none (p=none dis=none)" },
-    { { "mx.example.org", "4XQ1", "fail", "reject", "reject", "example.com" },
+    { { "mx.example.org", "4XQ1", "fail", "reject", "reject", "example.com",
+        NULL },
       "\"mx.example.org/4XQ1\"; dmarc=fail (p=reject dis=reject) "
       "header.from=example.com" },
-    { { "mx.example.org", NULL, "fail", "none", "none", "a\"b\\c.example" },
+    { { "mx.example.org", NULL, "fail", "none", "none", "a\"b\\c.example",
+        NULL },
       "mx.example.org; dmarc=fail (p=none dis=none) "
       "header.from=\"a\\\"b\\\\c.example\"" },
-    { { "mx.example.org", NULL, "fail", "none", "none", "ev\r\nil.example" },
+    { { "mx.example.org", NULL, "fail", "reject", "none", "example.com",
+        "trusted_forwarder" },
+      "mx.example.org; dmarc=fail (p=reject dis=none "
+      "override=trusted_forwarder) header.from=example.com" },
+    { { "mx.example.org", NULL, "fail", "none", "none", "ev\r\nil.example",
+        NULL },
       "mx.example.org; dmarc=fail (p=none dis=none) "
       "header.from=\"evil.example\"" },
 };
@@ -99,8 +106,8 @@ static void
 test_limit(void **state)
 {
     char big[ARHDR_MAX + 16];
-    struct arhdr_dmarc in = { "mx.example.org", NULL,   "fail",
-                              "none",           "none", big };
+    struct arhdr_dmarc in = { "mx.example.org", NULL, "fail", "none",
+                              "none",           big,  NULL };
     struct buf b;
 
     (void)state;

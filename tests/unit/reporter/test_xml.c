@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "common/xalloc.h"
 #include "reporter/xml.h"
 #include "tests/lib/testxml.h"
 
@@ -204,6 +205,80 @@ test_full_metadata(void **state)
     assert_order(doc, order);
     free(doc);
     agg_row_free(&r);
+}
+
+/* test_forwarded_rows - issue 8: rows that escaped a reject through the
+ * ARC override (trusted_forwarder with the RFC 8617 7.2 comment) and the
+ * pct draw (sampled_out), beside a rejected row without reason; the
+ * document validates */
+static void
+test_forwarded_rows(void **state)
+{
+    static const char *const order[] = {
+        "<disposition>reject</disposition><dkim>fail</dkim><spf>fail</spf>"
+        "</policy_evaluated>",
+        "<count>3</count><policy_evaluated><disposition>none</disposition>"
+        "<dkim>fail</dkim><spf>fail</spf><reason><type>trusted_forwarder"
+        "</type><comment>arc=pass as[2].d=relay.example.net as[2].s=seal1 "
+        "remote-ip[2]=192.0.2.25 as[1].d=list.example.org as[1].s=arc2026"
+        "</comment></reason></policy_evaluated>",
+        "<disposition>quarantine</disposition><dkim>fail</dkim><spf>fail</spf>"
+        "<reason><type>sampled_out</type></reason>",
+        "<disposition>none</disposition><dkim>fail</dkim><spf>fail</spf>"
+        "<reason><type>sampled_out</type></reason><reason><type>"
+        "trusted_forwarder</type><comment>arc=pass as[1].d=list.example.org "
+        "as[1].s=arc2026</comment></reason>",
+        NULL
+    };
+    struct agg_row r[4];
+    size_t len;
+    char *doc;
+
+    (void)state;
+    for (size_t i = 0; i < 4; i++) {
+        agg_row_init(&r[i]);
+        basic_row(&r[i], "192.0.2.25");
+        r[i].dkim = AGG_DMARC_FAIL;
+        r[i].spf = AGG_DMARC_FAIL;
+    }
+    r[0].disposition = AGG_DISP_REJECT;
+    r[0].count = 2;
+    assert_int_equal(
+        agg_row_add_reason(&r[1], AGG_REASON_TRUSTED_FORWARDER,
+                           "arc=pass as[2].d=relay.example.net as[2].s=seal1 "
+                           "remote-ip[2]=192.0.2.25 as[1].d=list.example.org "
+                           "as[1].s=arc2026"),
+        0);
+    r[2].disposition = AGG_DISP_QUARANTINE;
+    assert_int_equal(agg_row_add_reason(&r[2], AGG_REASON_SAMPLED_OUT, NULL),
+                     0);
+    assert_int_equal(agg_row_add_reason(&r[3], AGG_REASON_SAMPLED_OUT, ""), 0);
+    assert_int_equal(
+        agg_row_add_reason(&r[3], AGG_REASON_TRUSTED_FORWARDER,
+                           "arc=pass as[1].d=list.example.org as[1].s=arc2026"),
+        0);
+    /* one document per row (run_report repeats its row); each validates */
+    for (size_t i = 0; i < 4; i++) {
+        const char *one[] = { order[i], NULL };
+        size_t k = 0;
+        char *flat;
+
+        doc = run_report(&meta, &r[i], 1, false, &len);
+        flat = xmalloc(len + 1);
+        for (size_t j = 0; j < len; j++) { /* drop the indentation */
+            if (doc[j] == '\n')
+                while (j + 1 < len && doc[j + 1] == ' ')
+                    j++;
+            else
+                flat[k++] = doc[j];
+        }
+        flat[k] = '\0';
+        assert_order(flat, one);
+        free(flat);
+        free(doc);
+    }
+    for (size_t i = 0; i < 4; i++)
+        agg_row_free(&r[i]);
 }
 
 /* test_null_sender - envelope_from falls back to the HELO domain, else
@@ -433,6 +508,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic),
         cmocka_unit_test(test_full_metadata),
+        cmocka_unit_test(test_forwarded_rows),
         cmocka_unit_test(test_null_sender),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_bad_rows),
