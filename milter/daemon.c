@@ -146,6 +146,10 @@ find_listener(void)
     }
 }
 
+/* the socket specification handed to libmilter, which keeps the pointer
+ * for the life of the process (held here so it stays reachable) */
+static char *daemon_sock_spec;
+
 int
 daemon_socket(const struct snap *s)
 {
@@ -156,7 +160,9 @@ daemon_socket(const struct snap *s)
         log_err("no Socket configured (Socket key or -p)");
         return -1;
     }
-    sock_rw = xstrdup(sock); /* kept: libmilter keeps the pointer */
+    free(daemon_sock_spec);
+    daemon_sock_spec = xstrdup(sock);
+    sock_rw = daemon_sock_spec;
     if (cfg_uint(s->cfg, CFG_MILTERDEBUG) > 0)
         (void)smfi_setdbg((int)cfg_uint(s->cfg, CFG_MILTERDEBUG));
     (void)smfi_setmaxdatasize(DAEMON_MAX_PACKET); /* returns the old size */
