@@ -241,6 +241,8 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
                                       "1000", 1, 100000, NULL, NULL, 0 },
     [CFG_FAILUREREPORTSTIMEOUT] = { "FailureReportsTimeout", CFG_T_DURATION,
                                     "60", 1, 3600, NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSSPOOL] = { "FailureReportsSpool", CFG_T_PATH, NULL, 0, 0,
+                                  NULL, NULL, 0 },
 };
 
 int

@@ -204,6 +204,8 @@ snap_publish(struct snap *s)
     snap_current = s;
     (void)pthread_mutex_unlock(&snap_lock);
     snap_put(old);
+    if (s != NULL)
+        afrf_resume(s->afrf); /* reports a previous run left spooled */
 }
 
 struct snap *

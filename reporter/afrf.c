@@ -34,6 +34,7 @@
 #include "reporter/afrf_queue.h"
 #include "reporter/afrf_rate.h"
 #include "reporter/afrf_send.h"
+#include "reporter/afrf_spool.h"
 #include "reporter/deliver.h"
 #include "reporter/redact.h"
 
@@ -54,6 +55,7 @@ struct afrf {
     struct redact_key key;         /* redaction key */
     struct afrf_rate *rate;        /* the limits */
     struct afrf_queue *q;          /* the worker */
+    struct afrf_spool *spool;      /* FailureReportsSpool, or NULL */
     struct destverify_ops verify;  /* for the worker */
     struct afrf_send_cfg send;     /* the worker's settings */
     afrf_clock_fn *clock;          /* monotonic microseconds */
@@ -188,13 +190,19 @@ limits(struct afrf *a, const struct cfg *cfg)
     return 0;
 }
 
-/* run_job - the worker's callback */
-static void
-run_job(void *arg, void *job)
+/* spool_marker - the queue's job when reports are spooled: "look in the
+ * spool" (the report itself is in the file) */
+static char spool_marker;
+
+/* send_one - send j (borrowed) and count the outcome; true when done
+ * with it (sent, or no destination: a retry would not find one) */
+static bool
+send_one(void *arg, struct afrf_job *j)
 {
     struct afrf *a = arg;
+    enum afrf_send_status st = afrf_send_job(&a->send, j);
 
-    switch (afrf_send_job(&a->send, job)) {
+    switch (st) {
     case AFRF_SEND_SENT:
         atomic_fetch_add(&a->n_sent, 1);
         break;
@@ -209,6 +217,20 @@ run_job(void *arg, void *job)
         atomic_fetch_add(&a->n_failed, 1);
         break;
     }
+    return st == AFRF_SEND_SENT || st == AFRF_SEND_NO_DEST;
+}
+
+/* run_job - the worker's callback: a job, or a pass over the spool */
+static void
+run_job(void *arg, void *job)
+{
+    struct afrf *a = arg;
+
+    if (job == &spool_marker) {
+        afrf_spool_run(a->spool, send_one, a);
+        return;
+    }
+    (void)send_one(a, job); /* no retry without a spool */
     afrf_job_free(job);
 }
 
@@ -216,7 +238,8 @@ run_job(void *arg, void *job)
 static void
 drop_job(void *job)
 {
-    afrf_job_free(job);
+    if (job != &spool_marker)
+        afrf_job_free(job);
 }
 
 struct afrf *
@@ -238,9 +261,15 @@ afrf_new(const struct afrf_env *env)
     a->send.verify = &a->verify;
     a->send.now = wall_s;
     if (a->is_on) {
-        a->q = afrf_queue_new(
-            (size_t)cfg_uint(env->cfg, CFG_FAILUREREPORTSQUEUESIZE), run_job,
-            drop_job, a);
+        size_t max = (size_t)cfg_uint(env->cfg, CFG_FAILUREREPORTSQUEUESIZE);
+        const char *spool = cfg_str(env->cfg, CFG_FAILUREREPORTSSPOOL);
+
+        a->q = afrf_queue_new(max, run_job, drop_job, a);
+        if (spool != NULL) {
+            a->spool = afrf_spool_new(spool, max);
+            if (a->spool == NULL)
+                goto bad;
+        }
     }
     return a;
 bad:
@@ -254,6 +283,7 @@ afrf_free(struct afrf *a)
     if (a == NULL)
         return;
     afrf_queue_free(a->q, AFRF_DRAIN_MS);
+    afrf_spool_free(a->spool);
     afrf_rate_free(a->rate);
     for (size_t i = 0; i < a->argc; i++)
         free(a->argv[i]);
@@ -305,6 +335,38 @@ decide(const struct afrf *a, const struct afrf_event *ev, const char **why)
     return afrf_fo_decide(&in, why);
 }
 
+/* spool_job - write j (freed here) to the spool and wake the worker */
+static enum afrf_status
+spool_job(struct afrf *a, struct afrf_job *j, const char *jobid,
+          const char *domain, enum afrf_kind kind)
+{
+    const char *why = NULL;
+    int rc = afrf_spool_put(a->spool, j, &why);
+
+    afrf_job_free(j);
+    if (rc < 0) {
+        atomic_fetch_add(&a->n_full, 1);
+        log_warn("%s: failure report dropped: %s", jobid, why);
+        return AFRF_FULL;
+    }
+    /* a full queue holds passes not yet run: one of them takes the file */
+    if (afrf_queue_push(a->q, &spool_marker) < 0)
+        log_debug("%s: failure report spooled, a pass is pending", jobid);
+    atomic_fetch_add(&a->n_queued, 1);
+    log_info("%s: failure report spooled domain=%s auth-failure=%s", jobid,
+             domain, afrf_kind_name(kind));
+    return AFRF_QUEUED;
+}
+
+void
+afrf_resume(struct afrf *a)
+{
+    if (a == NULL || a->spool == NULL || afrf_spool_count(a->spool) == 0)
+        return;
+    if (afrf_queue_push(a->q, &spool_marker) < 0)
+        log_warn("failure reports: the spool waits for the next report");
+}
+
 enum afrf_status
 afrf_submit(struct afrf *a, const struct afrf_event *ev)
 {
@@ -336,6 +398,8 @@ afrf_submit(struct afrf *a, const struct afrf_event *ev)
         log_warn("%s: failure report not built: %s", jobid, why);
         return AFRF_ERROR;
     }
+    if (a->spool != NULL)
+        return spool_job(a, j, jobid, ev->from_domain, kind);
     if (afrf_queue_push(a->q, j) < 0) {
         afrf_job_free(j);
         atomic_fetch_add(&a->n_full, 1);

@@ -5,7 +5,9 @@
  * afrf_submit() decides at once, on the milter's thread, whether a
  * report is due (FailureReports, FailureReportsOnNone, fo, no reports
  * about reports, the rate limits), copies what the report needs and
- * queues it; it never waits on DNS or the ReportCommand.  The worker
+ * queues it (with FailureReportsSpool, writes it to a spool file and
+ * queues a pass over the spool: see afrf_spool.h); it never waits on
+ * DNS or the ReportCommand.  The worker
  * thread verifies the ruf destinations (RFC 7489 section 7.1, the same
  * code as the aggregate reports: reporter/dest.c), applies their "!size"
  * limits, builds the message (afrf_msg.c) and runs ReportCommand with an
@@ -137,6 +139,12 @@ void afrf_free(struct afrf *a);
  * disposition is known.  Decides and queues; returns without waiting for
  * DNS or the ReportCommand.  Thread-safe. */
 enum afrf_status afrf_submit(struct afrf *a, const struct afrf_event *ev);
+
+/* afrf_resume - when FailureReportsSpool holds files a previous run
+ * left, start the worker on them (call once the process will not fork
+ * again: the milter does when it publishes its configuration).  NULL or
+ * no spool: a no-op.  Thread-safe. */
+void afrf_resume(struct afrf *a);
 
 /* afrf_wants_body - true when reports attach the whole message
  * (FailureReportsBody set, FailureReportsRedact not), so the milter

@@ -1,0 +1,84 @@
+/*
+ * afrf_spool - failure reports on disk (FailureReportsSpool), so that a
+ * report due survives a restart of the milter.
+ *
+ * A job is written to <spool>/tmp/<name> and renamed into
+ * <spool>/new/<name> (atomic: the worker never sees half a file).  The
+ * name is "<nanoseconds>.<pid>.<seq>.<tries>", so that the names sort
+ * oldest first and carry the count of failed sends.  A pass of the
+ * worker sends every file in new/, deletes it once sent or given up,
+ * renames it with one more try after a temporary failure (at most
+ * AFRF_SPOOL_MAX_TRIES), and moves a file it cannot read back to
+ * <spool>/bad/.  The file format is one line "dmarcsuite-afrf-spool 1"
+ * then, for each field in a fixed order, "<name> <length>\n<bytes>\n"
+ * ("<name> -\n" for an absent field).
+ *
+ * Deliberately not done: fsync (the file is written on the milter's
+ * thread; a report is worth a restart, not a disk flush per message).
+ *
+ * Thread safety: afrf_spool_put and afrf_spool_count are thread-safe;
+ * afrf_spool_run is called by one worker at a time (an flock on
+ * <spool>/lock keeps two instances, e.g. across a reload, apart);
+ * new and free are not thread-safe.  The codec is thread-safe.
+ */
+#ifndef DMARC_REPORTER_AFRF_SPOOL_H
+#define DMARC_REPORTER_AFRF_SPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "reporter/afrf_job.h"
+
+/* AFRF_SPOOL_MAX_TRIES - sends attempted before a report is given up */
+#define AFRF_SPOOL_MAX_TRIES 3
+/* AFRF_SPOOL_MAX_FILE - one spool file: the header block (AFRF_MSG_MAX),
+ * the body (AFRF_MAX_BODY) and the small fields */
+#define AFRF_SPOOL_MAX_FILE (AFRF_MSG_MAX + AFRF_MAX_BODY + 65536)
+
+/* outcome of reading a spool file */
+enum afrf_spool_status {
+    AFRF_SPOOL_OK = 0, /* a job */
+    AFRF_SPOOL_BAD     /* malformed: *why says how */
+};
+
+/* afrf_spool_send_fn - send one job (borrowed) on the worker; true when
+ * done with it (sent or failed for good), false on a temporary failure */
+typedef bool afrf_spool_send_fn(void *arg, struct afrf_job *j);
+
+struct afrf_spool;
+
+/* afrf_spool_encode - append j's file contents to out.  0, or -1 when
+ * out's maximum is exceeded. */
+int afrf_spool_encode(const struct afrf_job *j, struct buf *out) WARN_UNUSED;
+
+/* afrf_spool_decode - the job in p (len bytes, a whole file).  Returns
+ * AFRF_SPOOL_OK with *out (free with afrf_job_free), or AFRF_SPOOL_BAD
+ * with a static *why. */
+enum afrf_spool_status afrf_spool_decode(const char *p, size_t len,
+                                         struct afrf_job **out,
+                                         const char **why) WARN_UNUSED;
+
+/* afrf_spool_new - the spool in dir (borrowed), its tmp/, new/ and bad/
+ * made when missing, holding at most max files; the files a previous run
+ * left in new/ are counted.  NULL on a system error (logged). */
+struct afrf_spool *afrf_spool_new(const char *dir, size_t max);
+
+/* afrf_spool_free - release (files stay).  NULL is a no-op. */
+void afrf_spool_free(struct afrf_spool *s);
+
+/* afrf_spool_put - write j (borrowed) into new/.  0, or -1 with a
+ * static *why when the spool is full or the write failed (logged). */
+int afrf_spool_put(struct afrf_spool *s, const struct afrf_job *j,
+                   const char **why) WARN_UNUSED;
+
+/* afrf_spool_run - one pass over new/, oldest first, calling send for
+ * each file read back (see the top of this file).  Worker only. */
+void afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg);
+
+/* afrf_spool_count - files waiting in new/ (as this instance counts
+ * them).  Thread-safe. */
+size_t afrf_spool_count(const struct afrf_spool *s);
+
+#endif
