@@ -243,6 +243,26 @@ chown_socket(const char *spec, const struct daemon_ids *ids)
         log_warn_errno("cannot give socket %s to UserID", path);
 }
 
+/* chown_spool - give the failure report spool (created while we were
+ * still root) to the UserID identity, which writes and reads it */
+static void
+chown_spool(const char *dir, const struct daemon_ids *ids)
+{
+    static const char *const parts[] = { "", "/tmp", "/new", "/bad", "/lock" };
+    char path[4096];
+
+    if (dir == NULL)
+        return;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        int n = snprintf(path, sizeof(path), "%s%s", dir, parts[i]);
+
+        if (n < 0 || (size_t)n >= sizeof(path))
+            continue;
+        if (chown(path, ids->uid, ids->gid) != 0 && errno != ENOENT)
+            log_warn_errno("cannot give %s to UserID", path);
+    }
+}
+
 /* set_ids - become ids: groups (initgroups() was called), gid, uid */
 static int
 set_ids(const struct daemon_ids *ids, const char *spec)
@@ -281,8 +301,10 @@ daemon_confine(const struct snap *s)
             return -1;
         }
     }
-    if (is_switch)
+    if (is_switch) {
         chown_socket(cfg_str(s->cfg, CFG_SOCKET), &ids);
+        chown_spool(cfg_str(s->cfg, CFG_FAILUREREPORTSSPOOL), &ids);
+    }
     return is_switch ? set_ids(&ids, user) : 0;
 }
 

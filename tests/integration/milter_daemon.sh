@@ -15,7 +15,7 @@ export TOP BUILD
 . "$TOP/tests/lib/nsd.sh"
 . "$TOP/tests/lib/milter.sh"
 
-tap_plan 37
+tap_plan 38
 if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
     tap_skip_rest "${why:-build first (make tests)}"
     tap_done
@@ -198,13 +198,16 @@ tap_is "$(pgrep -P "$MT_PID" 2>/dev/null | wc -l)" 0 "AutoRestart: SIGTERM ends 
 
 # ------------------------------------------------ UserID, chroot (root)
 if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1; then
-    tap_skip "needs root and user nobody" 3
+    tap_skip "needs root and user nobody" 4
 else
-    mt_conf "$dir/u.conf" "Socket local:$dir/u.sock" "UserID nobody"
+    mt_conf "$dir/u.conf" "Socket local:$dir/u.sock" "UserID nobody" \
+        "FailureReports true" "FailureReportsSpool $dir/spool"
     mt_start "$dir/u.conf"
     sleep 0.3
     tap_is "$(stat -c %u "$dir/u.sock")" "$(id -u nobody)" \
         "UserID: the UNIX socket belongs to the user, so the MTA's group reaches it"
+    tap_is "$(stat -c %u "$dir/spool/new")" "$(id -u nobody)" \
+        "UserID: the failure report spool belongs to the user who writes it"
     mt_stop
     mkdir -p "$dir/root"
     chmod 777 "$dir/root"
