@@ -21,12 +21,12 @@
  */
 #include "milter/from_hdr.h"
 
-#include <idn2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/ascii.h"
 #include "common/buf.h"
+#include "common/domain.h"
 #include "common/scan.h"
 #include "milter/cfws.h"
 
@@ -178,80 +178,14 @@ peek_special(struct fp *st, char c)
     return false;
 }
 
-/* check_ldh - lower-case LDH name, labels 1..63, total 1..253 */
-static int
-check_ldh(const char *d, size_t len, const char **why)
-{
-    size_t label = 0;
-
-    if (len == 0 || len > FROM_MAX_DOMAIN) {
-        *why = len == 0 ? "empty domain" : "domain too long";
-        return -1;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (d[i] == '.') {
-            if (label == 0) {
-                *why = "empty label in domain";
-                return -1;
-            }
-            label = 0;
-            continue;
-        }
-        /* leniency: a hyphen may start or end a label, as in DNS itself */
-        if (!ascii_is_alnum(d[i]) && d[i] != '-') {
-            *why = "invalid character in domain";
-            return -1;
-        }
-        if (++label > FROM_MAX_LABEL) {
-            *why = "label too long in domain";
-            return -1;
-        }
-    }
-    if (label == 0) {
-        *why = "empty label in domain";
-        return -1;
-    }
-    return 0;
-}
-
-/* has_8bit - some byte of s is >= 0x80 */
-static bool
-has_8bit(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)s[i] >= 0x80)
-            return true;
-    }
-    return false;
-}
-
-/* normalise - raw (NUL-terminated, no trailing dot) to a lower-case
- * A-label name in dst (FROM_MAX_DOMAIN + 1 bytes) */
+/* normalise - raw (no trailing dot) to its normal form in dst
+ * (FROM_MAX_DOMAIN + 1 bytes): the one domain grammar of the suite,
+ * common/domain.c (lower case, A-labels, host-name labels) */
 static int
 normalise(const char *raw, size_t len, char *dst, const char **why)
 {
-    char *alabel = NULL;
-
-    if (has_8bit(raw, len)) {
-        if (idn2_to_ascii_8z(raw, &alabel,
-                             IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) !=
-            IDN2_OK) {
-            *why = "invalid internationalized domain";
-            return -1;
-        }
-        raw = alabel;
-        len = strlen(alabel);
-    }
-    if (len > FROM_MAX_DOMAIN) {
-        *why = "domain too long";
-        idn2_free(alabel);
-        return -1;
-    }
-    memcpy(dst, raw, len);
-    dst[len] = '\0';
-    idn2_free(alabel);
-    ascii_lower_mem(dst, len);
-    return check_ldh(dst, len, why);
+    return domain_normalize(str_make(raw, len), 0, dst, why) == DOMAIN_OK ? 0
+                                                                          : -1;
 }
 
 /* next_is_atom - the next token is a plain atom (cursor unchanged) */

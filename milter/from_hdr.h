@@ -32,9 +32,6 @@
 /* FROM_MAX_DOMAIN - longest domain name (RFC 1035 §2.3.4, as text). */
 #define FROM_MAX_DOMAIN 253
 
-/* FROM_MAX_LABEL - longest label (RFC 1035 §2.3.4). */
-#define FROM_MAX_LABEL 63
-
 /* FROM_MAX_EWORD - longest RFC 2047 encoded word recognised in a display
  * name.  RFC 2047 §2 says 75; leniency for long encoders, bounded so that
  * failed matches stay linear. */

@@ -92,7 +92,6 @@ static const struct from_case good[] = {
       FROM_OK, "xn--bcher-kva.example", 1, NULL },
     { "\"\xc3\xa9t\xc3\xa9\"@example.com", FROM_OK, "example.com", 1, NULL },
     { "\xc3\xa9t\xc3\xa9@example.com", FROM_OK, "example.com", 1, NULL },
-    { "a@a-.example", FROM_OK, "a-.example", 1, NULL },
     { "a@123.example", FROM_OK, "123.example", 1, NULL },
 };
 
@@ -122,8 +121,11 @@ static const struct from_case bad[] = {
     { "a@[192.0.2.1]", FROM_SYNTAX, "", 0,
       "domain literal has no domain name" },
     { "a@[192.0.2.1", FROM_SYNTAX, "", 0, "unterminated domain literal" },
-    { "a@exa_mple.com", FROM_SYNTAX, "", 0, "invalid character in domain" },
-    { "a@exa!mple.com", FROM_SYNTAX, "", 0, "invalid character in domain" },
+    { "a@exa_mple.com", FROM_SYNTAX, "", 0,
+      "character not allowed in a host name" },
+    { "a@a-.example", FROM_SYNTAX, "", 0, "label starts or ends with '-'" },
+    { "a@exa!mple.com", FROM_SYNTAX, "", 0,
+      "character not allowed in a host name" },
     { "a@example..com", FROM_SYNTAX, "", 0, NULL },
     { "a@.example.com", FROM_SYNTAX, "", 0, "missing domain" },
     { "a@\"example.com\"", FROM_SYNTAX, "", 0, "missing domain" },
@@ -136,11 +138,10 @@ static const struct from_case bad[] = {
       "unexpected text after an address" },
     { "a\\b@example.com", FROM_SYNTAX, "", 0, "invalid character" },
     { "a@b.example\x01", FROM_SYNTAX, "", 0, "invalid character" },
-    { "a@\xff\xfe.example", FROM_SYNTAX, "", 0,
-      "invalid internationalized domain" },
+    { "a@\xff\xfe.example", FROM_SYNTAX, "", 0, "string encoding error" },
     { "<@route.example user@example.com>", FROM_SYNTAX, "", 0,
       "invalid route" },
-    { "a@-", FROM_OK, "-", 1, NULL },
+    { "a@-", FROM_SYNTAX, "", 0, "label starts or ends with '-'" },
 };
 
 /* join - the domains of r, comma-joined, into dst */
@@ -274,14 +275,14 @@ test_domain_bounds(void **state)
     assert_int_equal(from_parse(str_cstr(in), &r, &why), FROM_OK);
     snprintf(in, sizeof(in), "x@%sa.example", label);
     assert_int_equal(from_parse(str_cstr(in), &r, &why), FROM_SYNTAX);
-    assert_string_equal(why, "label too long in domain");
+    assert_string_equal(why, "label longer than 63 bytes");
     /* 4 * 63 + 1 = 253 bytes: the longest name */
     snprintf(in, sizeof(in), "x@%.61s.%s.%s.%s", label, label, label, label);
     assert_int_equal(from_parse(str_cstr(in), &r, &why), FROM_OK);
     assert_int_equal(strlen(r.domains[0]), 253);
     snprintf(in, sizeof(in), "x@%s.%s.%s.%s.ab", label, label, label, label);
     assert_int_equal(from_parse(str_cstr(in), &r, &why), FROM_SYNTAX);
-    assert_string_equal(why, "domain too long");
+    assert_string_equal(why, "name longer than 253 bytes");
 }
 
 /* test_eight_bit_everywhere - every byte value in a display name */
