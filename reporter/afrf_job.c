@@ -179,24 +179,55 @@ pick_dkim(const struct afrf_event *ev)
     return best;
 }
 
-/* dkim_fields - DKIM-Domain, -Selector, -Identity */
+/* is_dns_name - s has the shape of a DNS name: labels of letters,
+ * digits, '-' and '_' (selectors, RFC 6376 section 3.1), each 1-63
+ * bytes, at most 253 in all (RFC 1035 section 2.3.4) */
+static bool
+is_dns_name(const char *s)
+{
+    size_t label = 0;
+    size_t len = 0;
+
+    for (; s[len] != '\0'; len++) {
+        char ch = s[len];
+
+        if (ch == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+            continue;
+        }
+        if (!ascii_is_alnum(ch) && ch != '-' && ch != '_')
+            return false;
+        if (++label > 63)
+            return false;
+    }
+    return len > 0 && len <= 253 && label > 0;
+}
+
+/* dkim_fields - DKIM-Domain, -Selector, -Identity (RFC 6591 section
+ * 3.2: d-name, selector, [local-part] "@" domain-name): a value that
+ * breaks its grammar is left out rather than written */
 static void
 dkim_fields(struct afrf_job *j, const struct afrf_event *ev)
 {
     const struct afrf_dkim *d = pick_dkim(ev);
+    const char *at;
+    char id[300];
 
-    if (d == NULL)
+    if (d == NULL || !is_dns_name(d->domain))
         return;
     j->r.dkim_domain = dup(j, d->domain);
-    j->r.dkim_selector = dup(j, d->selector);
-    if (d->identity != NULL) {
+    if (d->selector != NULL && is_dns_name(d->selector))
+        j->r.dkim_selector = dup(j, d->selector);
+    at = d->identity != NULL ? strrchr(d->identity, '@') : NULL;
+    if (at != NULL && is_dns_name(at + 1)) {
         j->r.dkim_identity = dup(j, d->identity);
-    } else {
-        char id[300];
-
-        (void)snprintf(id, sizeof(id), "@%s", d->domain);
-        j->r.dkim_identity = dup(j, id);
+        return;
     }
+    /* RFC 6376 section 3.5: i= defaults to "@" d */
+    (void)snprintf(id, sizeof(id), "@%s", d->domain);
+    j->r.dkim_identity = dup(j, id);
 }
 
 /* copy_fields - the report's scalar and string fields */

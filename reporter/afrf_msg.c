@@ -65,6 +65,32 @@ field(struct buf *out, const char *name, const char *value)
     return mail_header(out, name, v);
 }
 
+int
+afrf_msg_spf_dns(const char *domain, const char *rec, size_t rec_len, char *out,
+                 size_t size)
+{
+    int k = snprintf(out, size, "txt : %s : \"", domain);
+    size_t n;
+
+    /* the prefix, the closing quote and the NUL */
+    if (k < 0 || (size_t)k + 2 > size)
+        return -1;
+    n = (size_t)k;
+    for (size_t i = 0; i < rec_len; i++) {
+        bool is_special = rec[i] == '"' || rec[i] == '\\';
+
+        /* room for a quoted-pair, the closing quote and the NUL */
+        if (n + (is_special ? 2 : 1) + 2 > size)
+            return -1;
+        if (is_special)
+            out[n++] = '\\';
+        out[n++] = rec[i];
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return 0;
+}
+
 void
 afrf_msg_subject(const struct afrf_report *r, char *out, size_t size)
 {
