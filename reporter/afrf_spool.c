@@ -480,11 +480,41 @@ write_file(const char *path, const char *p, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    /* the bytes reach the disk before the name does (rename in store) */
+    if (fsync(fd) < 0) {
+        log_err_errno("FailureReportsSpool: fsync %s", path);
+        (void)close(fd); /* the file is removed by the caller */
+        return -1;
+    }
     if (close(fd) < 0) {
         log_err_errno("FailureReportsSpool: close %s", path);
         return -1;
     }
     return 0;
+}
+
+/* sync_dir - fsync <spool>/<sub>, so that the names created, renamed or
+ * removed in it survive a crash; 0 or -1 (logged with the path) */
+static int
+sync_dir(const struct afrf_spool *s, const char *sub)
+{
+    char path[PATH_MAX];
+    int fd;
+    int rc = 0;
+
+    if (spool_path(path, s, sub, NULL) < 0)
+        return -1; /* cannot happen: make_dirs built the same path */
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        log_err_errno("FailureReportsSpool: open %s", path);
+        return -1;
+    }
+    if (fsync(fd) < 0) {
+        log_err_errno("FailureReportsSpool: fsync %s", path);
+        rc = -1;
+    }
+    (void)close(fd); /* read-only descriptor */
+    return rc;
 }
 
 /* store - b as new/<name> through tmp/<name>; 0 or -1 (logged) */
@@ -508,6 +538,9 @@ store(const struct afrf_spool *s, const char *name, const struct buf *b)
         (void)unlink(tmp); /* best effort */
         return -1;
     }
+    /* the report is in new/ and will be sent either way: a failure here
+     * only means it may not survive a crash (logged with the path) */
+    (void)sync_dir(s, "new");
     return 0;
 }
 
@@ -588,9 +621,13 @@ move_bad(const struct afrf_spool *s, const char *name, const char *why)
     log_warn("failure reports: spool file %s moved to bad/: %s", name, why);
     if (spool_path(src, s, "new", name) < 0 ||
         spool_path(dst, s, "bad", name) < 0 || rename(src, dst) < 0) {
-        log_err_errno("FailureReportsSpool: cannot move %s to bad/", name);
+        log_err_errno("FailureReportsSpool: cannot move %s to bad/", src);
         (void)unlink(src); /* never read it again and again */
+        return;
     }
+    /* keep the evidence: the name in bad/ is durable (new/ is synced at
+     * the end of the pass) */
+    (void)sync_dir(s, "bad"); /* logged there */
 }
 
 /* retry - after a temporary failure: new/<name> renamed with one more
@@ -681,5 +718,9 @@ afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg)
             atomic_fetch_sub(&s->n, 1);
     }
     free_names(names, n);
+    /* the pass removed or renamed files in new/: once per pass, so that
+     * a report sent is not sent again after a crash */
+    if (n > 0)
+        (void)sync_dir(s, "new");     /* logged there */
     (void)flock(s->lock_fd, LOCK_UN); /* closing would release it too */
 }

@@ -13,8 +13,13 @@
  * then, for each field in a fixed order, "<name> <length>\n<bytes>\n"
  * ("<name> -\n" for an absent field).
  *
- * Deliberately not done: fsync (the file is written on the milter's
- * thread; a report is worth a restart, not a disk flush per message).
+ * Durability: the file is fsynced before the rename into new/, and new/
+ * after it, so a report the milter logged as spooled survives a crash;
+ * a pass fsyncs new/ once after its deletions and renames (a report
+ * sent is not sent again), and bad/ after a move there.  A failed fsync
+ * of the file drops the report (logged); of a directory, it is logged
+ * with the path and the report goes on.  The cost is two fsyncs per
+ * report on the milter's thread, bounded by the rate limits.
  *
  * Thread safety: afrf_spool_put and afrf_spool_count are thread-safe;
  * afrf_spool_run is called by one worker at a time (an flock on

@@ -3,9 +3,14 @@
  * instance whose command fails is sent, intact, by a new instance (a
  * restart); the codec reads back what it writes and refuses every
  * truncation and a set of malformed files; a corrupt file goes to bad/;
- * the spool holds at most its bound.
+ * the spool holds at most its bound; durability: the file is fsynced
+ * before its rename into new/ and new/ after it, a pass syncs new/, a
+ * move to bad/ syncs bad/, and a failing fsync drops the report (fsync
+ * and rename are link-time mocks, -Wl,--wrap in the Makefile).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +34,54 @@ static char capture[128];
 static char cap_cmd[128];
 static char fail_cmd[128];
 static char spool[128];
+
+/* the calls the mocks saw, one "fsync PATH" or "rename FROM TO" each */
+static char events[64][2 * PATH_MAX + 16];
+static size_t n_events;
+static bool is_fsync_failing; /* the next fsync fails with EIO */
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __real_rename(const char *from, const char *to);
+int __wrap_rename(const char *from, const char *to);
+
+/* note - record one event (the last slot is overwritten when full) */
+static void
+note(const char *verb, const char *a, const char *b)
+{
+    size_t i = n_events < 64 ? n_events++ : 63;
+
+    snprintf(events[i], sizeof(events[i]), "%s %s%s%s", verb, a,
+             b != NULL ? " " : "", b != NULL ? b : "");
+}
+
+/* __wrap_fsync - record the path of fd, then fsync (or fail once) */
+int
+__wrap_fsync(int fd)
+{
+    char link[64];
+    char path[PATH_MAX];
+    ssize_t n;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    n = readlink(link, path, sizeof(path) - 1);
+    path[n > 0 ? n : 0] = '\0';
+    note("fsync", path, NULL);
+    if (is_fsync_failing) {
+        is_fsync_failing = false;
+        errno = EIO;
+        return -1;
+    }
+    return __real_fsync(fd);
+}
+
+/* __wrap_rename - record, then rename */
+int
+__wrap_rename(const char *from, const char *to)
+{
+    note("rename", from, to);
+    return __real_rename(from, to);
+}
 
 /* fake_txt - no TXT anywhere */
 static enum destverify_lookup
@@ -461,13 +514,110 @@ test_retries(void **state)
     dmarc_rec_free(&m.rec);
 }
 
+/* find_event - the index of the first event from start equal to want,
+ * or n_events */
+static size_t
+find_event(size_t start, const char *want)
+{
+    for (size_t i = start; i < n_events; i++) {
+        if (strcmp(events[i], want) == 0)
+            return i;
+    }
+    return n_events;
+}
+
+/* only_name - the one file name in spool/sub into out */
+static void
+only_name(const char *sub, char *out, size_t size)
+{
+    char path[256];
+    struct dirent *de;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "%s/%s", spool, sub);
+    d = opendir(path);
+    assert_non_null(d);
+    out[0] = '\0';
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): one thread, one stream */
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] != '.')
+            snprintf(out, size, "%s", de->d_name);
+    }
+    closedir(d);
+    assert_true(out[0] != '\0');
+}
+
+/* done - a send that succeeds */
+static bool
+done(void *arg, struct afrf_job *j)
+{
+    (void)j;
+    (*(size_t *)arg)++;
+    return true;
+}
+
+static void
+test_durability(void **state)
+{
+    char real[PATH_MAX];
+    char name[NAME_MAX + 1];
+    char want[2 * PATH_MAX + 16];
+    struct afrf_spool *sp;
+    struct msg m;
+    struct afrf_job *j;
+    const char *why = NULL;
+    size_t calls = 0;
+    size_t i;
+
+    (void)state;
+    clean_spool();
+    msg_init(&m);
+    j = make_job(&m);
+    sp = afrf_spool_new(spool, 4);
+    assert_non_null(sp);
+    assert_non_null(realpath(spool, real));
+    /* put: fsync of the file in tmp/, rename into new/, fsync of new/ */
+    n_events = 0;
+    assert_int_equal(afrf_spool_put(sp, j, &why), 0);
+    only_name("new", name, sizeof(name));
+    snprintf(want, sizeof(want), "fsync %s/tmp/%s", real, name);
+    i = find_event(0, want);
+    assert_true(i < n_events);
+    snprintf(want, sizeof(want), "rename %s/tmp/%s %s/new/%s", spool, name,
+             spool, name);
+    i = find_event(i + 1, want);
+    assert_true(i < n_events);
+    snprintf(want, sizeof(want), "fsync %s/new", real);
+    assert_true(find_event(i + 1, want) < n_events);
+    /* a pass that sends it syncs new/ after the removal */
+    n_events = 0;
+    afrf_spool_run(sp, done, &calls);
+    assert_int_equal(calls, 1);
+    assert_int_equal(count_dir("new"), 0);
+    assert_true(find_event(0, want) < n_events);
+    /* a failing fsync of the file: the report is not spooled, no file
+     * is left behind */
+    is_fsync_failing = true;
+    assert_int_equal(afrf_spool_put(sp, j, &why), -1);
+    assert_int_equal(count_dir("new"), 0);
+    assert_int_equal(count_dir("tmp"), 0);
+    assert_int_equal(afrf_spool_count(sp), 0);
+    afrf_spool_free(sp);
+    /* a move to bad/ syncs bad/ */
+    test_bad_file(state);
+    snprintf(want, sizeof(want), "fsync %s/bad", real);
+    assert_true(find_event(0, want) < n_events);
+    afrf_job_free(j);
+    dmarc_rec_free(&m.rec);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_restart),  cmocka_unit_test(test_codec),
         cmocka_unit_test(test_bad_file), cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_retries),
+        cmocka_unit_test(test_retries),  cmocka_unit_test(test_durability),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
