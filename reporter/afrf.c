@@ -190,9 +190,12 @@ limits(struct afrf *a, const struct cfg *cfg)
     return 0;
 }
 
-/* spool_marker - the queue's job when reports are spooled: "look in the
- * spool" (the report itself is in the file) */
+/* spool_marker - the queue's job when a report was spooled: "send the
+ * new files" (the report itself is in the file) */
 static char spool_marker;
+
+/* retry_marker - the queue's job at start-up: "send every file" */
+static char retry_marker;
 
 /* send_one - send j (borrowed) and count the outcome; true when done
  * with it (sent, or no destination: a retry would not find one) */
@@ -226,8 +229,11 @@ run_job(void *arg, void *job)
 {
     struct afrf *a = arg;
 
-    if (job == &spool_marker) {
-        afrf_spool_run(a->spool, send_one, a);
+    if (job == &spool_marker || job == &retry_marker) {
+        afrf_spool_run(a->spool,
+                       job == &spool_marker ? AFRF_SPOOL_PASS_NEW
+                                            : AFRF_SPOOL_PASS_ALL,
+                       send_one, a);
         return;
     }
     (void)send_one(a, job); /* no retry without a spool */
@@ -238,8 +244,19 @@ run_job(void *arg, void *job)
 static void
 drop_job(void *job)
 {
-    if (job != &spool_marker)
+    if (job != &spool_marker && job != &retry_marker)
         afrf_job_free(job);
+}
+
+/* retry_tick - the worker's timer (FailureReportsRetryInterval): send
+ * again what failed before, when anything waits in the spool */
+static void
+retry_tick(void *arg)
+{
+    struct afrf *a = arg;
+
+    if (afrf_spool_count(a->spool) > 0)
+        afrf_spool_run(a->spool, AFRF_SPOOL_PASS_ALL, send_one, a);
 }
 
 struct afrf *
@@ -269,6 +286,11 @@ afrf_new(const struct afrf_env *env)
             a->spool = afrf_spool_new(spool, max);
             if (a->spool == NULL)
                 goto bad;
+            afrf_queue_set_tick(
+                a->q,
+                (unsigned)cfg_uint(env->cfg, CFG_FAILUREREPORTSRETRYINTERVAL) *
+                    1000u,
+                retry_tick);
         }
     }
     return a;
@@ -363,8 +385,9 @@ afrf_resume(struct afrf *a)
 {
     if (a == NULL || a->spool == NULL || afrf_spool_count(a->spool) == 0)
         return;
-    if (afrf_queue_push(a->q, &spool_marker) < 0)
-        log_warn("failure reports: the spool waits for the next report");
+    if (afrf_queue_push(a->q, &retry_marker) < 0)
+        log_warn("failure reports: the spool waits for the next report "
+                 "(its worker starts the retry timer)");
 }
 
 enum afrf_status

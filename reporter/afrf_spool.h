@@ -6,11 +6,14 @@
  * <spool>/new/<name> (atomic: the worker never sees half a file).  The
  * name is "<nanoseconds>.<pid>.<seq>.<tries>", so that the names sort
  * oldest first and carry the count of failed sends.  A pass of the
- * worker sends every file in new/, deletes it once sent or given up,
- * renames it with one more try after a temporary failure (at most
- * AFRF_SPOOL_MAX_TRIES), and moves a file it cannot read back to
- * <spool>/bad/.  The file format is one line "dmarcsuite-afrf-spool 1"
- * then, for each field in a fixed order, "<name> <length>\n<bytes>\n"
+ * worker sends the files in new/ (those never tried after a new report;
+ * all of them on the retry timer and at start-up, so a failed report is
+ * retried at the timer's pace, not at the pace reports arrive), deletes
+ * each once sent or given up, renames it with one more try after a
+ * temporary failure (at most AFRF_SPOOL_MAX_TRIES), and moves a file it
+ * cannot read back to <spool>/bad/.  The file format is one line
+ * "dmarcsuite-afrf-spool 1" then, for each field in a fixed order, "<name>
+ * <length>\n<bytes>\n"
  * ("<name> -\n" for an absent field).
  *
  * Durability: the file is fsynced before the rename into new/, and new/
@@ -48,6 +51,12 @@ enum afrf_spool_status {
     AFRF_SPOOL_BAD     /* malformed: *why says how */
 };
 
+/* which files a pass sends */
+enum afrf_spool_pass {
+    AFRF_SPOOL_PASS_NEW = 0, /* files never tried: a report just spooled */
+    AFRF_SPOOL_PASS_ALL      /* every file: the retry timer, start-up */
+};
+
 /* afrf_spool_send_fn - send one job (borrowed) on the worker; true when
  * done with it (sent or failed for good), false on a temporary failure */
 typedef bool afrf_spool_send_fn(void *arg, struct afrf_job *j);
@@ -79,8 +88,10 @@ int afrf_spool_put(struct afrf_spool *s, const struct afrf_job *j,
                    const char **why) WARN_UNUSED;
 
 /* afrf_spool_run - one pass over new/, oldest first, calling send for
- * each file read back (see the top of this file).  Worker only. */
-void afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg);
+ * each file read back that pass selects (see the top of this file).
+ * Worker only. */
+void afrf_spool_run(struct afrf_spool *s, enum afrf_spool_pass pass,
+                    afrf_spool_send_fn *send, void *arg);
 
 /* afrf_spool_count - files waiting in new/ (as this instance counts
  * them).  Thread-safe. */
