@@ -246,6 +246,9 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
     [CFG_FAILUREREPORTSRETRYINTERVAL] = { "FailureReportsRetryInterval",
                                           CFG_T_DURATION, "5m", 1, 86400, NULL,
                                           NULL, 0 },
+    /* 1 KiB to AFRF_MAX_BODY (reporter/afrf.h) */
+    [CFG_FAILUREREPORTSBODYMAXSIZE] = { "FailureReportsBodyMaxSize", CFG_T_UINT,
+                                        "65536", 1024, 2097152, NULL, NULL, 0 },
 };
 
 int

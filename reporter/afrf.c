@@ -46,6 +46,7 @@ struct afrf {
     bool is_on_none;               /* FailureReportsOnNone */
     bool is_body;                  /* FailureReportsBody */
     bool is_redact;                /* FailureReportsRedact */
+    size_t body_max;               /* FailureReportsBodyMaxSize */
     char from[AFRF_MAX_FROM];      /* FailureReportsSentBy or user@host */
     char *host;                    /* our host name */
     char *argv[AFRF_SEND_MAX_CMD]; /* ReportCommand, split */
@@ -146,6 +147,7 @@ settings(struct afrf *a, const struct cfg *cfg)
     a->is_on_none = cfg_bool(cfg, CFG_FAILUREREPORTSONNONE);
     a->is_body = cfg_bool(cfg, CFG_FAILUREREPORTSBODY);
     a->is_redact = cfg_bool(cfg, CFG_FAILUREREPORTSREDACT);
+    a->body_max = (size_t)cfg_uint(cfg, CFG_FAILUREREPORTSBODYMAXSIZE);
     if (sent_by != NULL)
         (void)snprintf(a->from, sizeof(a->from), "%s", sent_by);
     else
@@ -421,6 +423,11 @@ afrf_submit(struct afrf *a, const struct afrf_event *ev)
         log_warn("%s: failure report not built: %s", jobid, why);
         return AFRF_ERROR;
     }
+    if (afrf_wants_body(a) && j->r.body == NULL &&
+        (ev->is_body_over || ev->body != NULL))
+        log_info("%s: failure report carries the header only: the body is "
+                 "over FailureReportsBodyMaxSize (%zu bytes)",
+                 jobid, a->body_max);
     if (a->spool != NULL)
         return spool_job(a, j, jobid, ev->from_domain, kind);
     if (afrf_queue_push(a->q, j) < 0) {
@@ -439,6 +446,12 @@ bool
 afrf_wants_body(const struct afrf *a)
 {
     return a->is_on && a->is_body && !a->is_redact;
+}
+
+size_t
+afrf_body_max(const struct afrf *a)
+{
+    return a != NULL && afrf_wants_body(a) ? a->body_max : 0;
 }
 
 int

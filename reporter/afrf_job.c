@@ -258,6 +258,33 @@ copy_fields(struct afrf_job *j, const struct afrf_event *ev,
     dkim_fields(j, ev);
 }
 
+/* body_copy - the body (len bytes at p) for the message/rfc822 part,
+ * every line end CRLF (RFC 5322 section 2.1; the MTA sends CRLF, a bare
+ * LF or CR is made one), when it fits AFRF_MAX_BODY; otherwise none: the
+ * report carries the header only, never a cut body */
+static void
+body_copy(struct afrf_job *j, const char *p, size_t len)
+{
+    struct buf b;
+    int rc = 0;
+
+    buf_init(&b, AFRF_MAX_BODY);
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+            continue; /* the LF writes the pair */
+        if (p[i] == '\r' || p[i] == '\n')
+            rc = buf_append(&b, "\r\n", 2);
+        else
+            rc = buf_putc(&b, p[i]);
+    }
+    if (rc < 0) {
+        buf_free(&b);
+        return;
+    }
+    j->r.body_len = b.len;
+    j->r.body = keep(j, buf_steal(&b)); /* "" for an empty body */
+}
+
 struct afrf_job *
 afrf_job_new(const struct afrf_event *ev, const struct afrf_job_opts *o,
              const char **why)
@@ -278,15 +305,8 @@ afrf_job_new(const struct afrf_event *ev, const struct afrf_job_opts *o,
     }
     j->r.headers = buf_cstr(&j->hdrs);
     j->r.headers_len = j->hdrs.len;
-    if (o->is_body && o->key == NULL && ev->body != NULL &&
-        ev->body_len <= AFRF_MAX_BODY) {
-        char *b = xmalloc(ev->body_len + 1);
-
-        memcpy(b, ev->body, ev->body_len);
-        b[ev->body_len] = '\0';
-        j->r.body = keep(j, b);
-        j->r.body_len = ev->body_len;
-    }
+    if (o->is_body && o->key == NULL && ev->body != NULL)
+        body_copy(j, ev->body, ev->body_len);
     return j;
 }
 

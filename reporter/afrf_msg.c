@@ -151,10 +151,10 @@ text_part(struct buf *out, const struct afrf_report *r, const char *boundary)
         "message received on %s.\r\n\r\n"
         "%s.\r\nDMARC result: %s; failure reported: %s.\r\n"
         "What happened to the message: %s.\r\n"
-        "The machine-readable report and the header of the message\r\n"
-        "follow.\r\n",
+        "The machine-readable report and %s follow.\r\n",
         boundary, date, subject, r->dmarc, afrf_kind_name(r->kind),
-        r->delivery != NULL ? r->delivery : "unknown");
+        r->delivery != NULL ? r->delivery : "unknown",
+        r->body != NULL ? "the whole message" : "the header of the message");
 }
 
 /* feedback_fields - the ARF fields (RFC 5965 section 3, RFC 6591

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "reporter/afrf.h"
 #include "reporter/afrf_job.h"
 #include "reporter/afrf_msg.h"
+#include "reporter/redact.h"
 
 /* one SPF-DNS value */
 struct spf_case {
@@ -189,6 +191,149 @@ test_dkim_fields(void **state)
     }
 }
 
+/* build - the report of j into a new buffer (caller frees) */
+static char *
+build(struct afrf_job *j)
+{
+    struct buf out;
+    const char *why = NULL;
+
+    buf_init(&out, AFRF_MSG_MAX + AFRF_MAX_BODY);
+    assert_int_equal(
+        afrf_msg_build(&j->r, "ruf@example.com", 1796191500, &out, &why), 0);
+    return buf_steal(&out);
+}
+
+/* no_bare_lf - every LF of s follows a CR, every CR precedes an LF */
+static void
+no_bare_lf(const char *s)
+{
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        if (s[i] == '\n')
+            assert_true(i > 0 && s[i - 1] == '\r');
+        if (s[i] == '\r')
+            assert_true(s[i + 1] == '\n');
+    }
+}
+
+/* one body and what the job keeps of it */
+struct body_case {
+    const char *in;   /* the body as the MTA sent it */
+    const char *want; /* the body attached */
+};
+
+static const struct body_case body_cases[] = {
+    { "a\r\nb\r\n", "a\r\nb\r\n" },
+    /* bare LF and CR become CRLF; CR at the end too */
+    { "a\nb\rc\r\nd\r", "a\r\nb\r\nc\r\nd\r\n" },
+    { "\n\n", "\r\n\r\n" },
+    { "no line end", "no line end" },
+    { "", "" },
+};
+
+/* test_body_whole - message/rfc822: header, empty line, body, CRLF */
+static void
+test_body_whole(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(body_cases) / sizeof(body_cases[0]); k++) {
+        struct msg m;
+        struct afrf_job *j;
+        char part[4096];
+        char *r;
+
+        msg_init(&m, "example.com", "sel1", NULL);
+        m.ev.body = body_cases[k].in;
+        m.ev.body_len = strlen(body_cases[k].in);
+        j = job(&m, true);
+        assert_non_null(j->r.body);
+        assert_int_equal(j->r.body_len, strlen(body_cases[k].want));
+        assert_memory_equal(j->r.body, body_cases[k].want, j->r.body_len);
+        r = build(j);
+        no_bare_lf(r);
+        assert_non_null(strstr(r, "Content-Type: message/rfc822\r\n"));
+        assert_null(strstr(r, "text/rfc822-headers"));
+        assert_non_null(strstr(r, "The machine-readable report and the "
+                                  "whole message follow."));
+        snprintf(part, sizeof(part),
+                 "From: Alice <alice@example.com>\r\nTo: bob@receiver.test"
+                 "\r\nSubject: body test\r\n\r\n%s\r\n--",
+                 body_cases[k].want);
+        assert_non_null(strstr(r, part));
+        free(r);
+        afrf_job_free(j);
+    }
+}
+
+/* test_body_headers - without the body (not asked, redacting, none
+ * given): text/rfc822-headers and the header alone */
+static void
+test_body_headers(void **state)
+{
+    struct redact_key key = { .len = 16 };
+    struct afrf_job_opts o = { 0 };
+    const char *why = NULL;
+    struct msg m;
+
+    (void)state;
+    msg_init(&m, NULL, NULL, NULL);
+    m.ev.body_len = strlen("Please pay\r\n");
+    for (int k = 0; k < 3; k++) {
+        struct afrf_job *j;
+        char *r;
+
+        o.kind = AFRF_KIND_DMARC;
+        o.from = "dmarc@receiver.test";
+        o.host = "mx.receiver.test";
+        o.is_body = k != 0;
+        o.key = k == 1 ? &key : NULL;
+        m.ev.body = k == 2 ? NULL : "Please pay\r\n";
+        j = afrf_job_new(&m.ev, &o, &why);
+        assert_non_null(j);
+        assert_null(j->r.body);
+        r = build(j);
+        no_bare_lf(r);
+        assert_non_null(strstr(r, "Content-Type: text/rfc822-headers\r\n"));
+        assert_null(strstr(r, "message/rfc822"));
+        assert_null(strstr(r, "Please pay"));
+        assert_non_null(strstr(r, "and the header of the message follow."));
+        free(r);
+        afrf_job_free(j);
+    }
+}
+
+/* test_body_limit - a body that reaches AFRF_MAX_BODY with CRLF is kept;
+ * one that passes it once bare LFs are made CRLF is left out whole */
+static void
+test_body_limit(void **state)
+{
+    char *body = malloc(AFRF_MAX_BODY);
+    struct afrf_job *j;
+    struct msg m;
+
+    (void)state;
+    assert_non_null(body);
+    for (size_t i = 0; i < AFRF_MAX_BODY; i += 2) {
+        body[i] = '\r';
+        body[i + 1] = '\n';
+    }
+    msg_init(&m, NULL, NULL, NULL);
+    m.ev.body = body;
+    m.ev.body_len = AFRF_MAX_BODY;
+    j = job(&m, true);
+    assert_non_null(j->r.body);
+    assert_int_equal(j->r.body_len, AFRF_MAX_BODY);
+    afrf_job_free(j);
+    /* fewer bytes, but bare LFs: made CRLF they pass AFRF_MAX_BODY */
+    memset(body, 'x', AFRF_MAX_BODY);
+    memset(body, '\n', AFRF_MAX_BODY / 2 + 1);
+    m.ev.body_len = AFRF_MAX_BODY - 1;
+    j = job(&m, true);
+    assert_null(j->r.body);
+    afrf_job_free(j);
+    free(body);
+}
+
 int
 main(void)
 {
@@ -196,6 +341,9 @@ main(void)
         cmocka_unit_test(test_spf_dns),
         cmocka_unit_test(test_spf_dns_long),
         cmocka_unit_test(test_dkim_fields),
+        cmocka_unit_test(test_body_whole),
+        cmocka_unit_test(test_body_headers),
+        cmocka_unit_test(test_body_limit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
