@@ -123,6 +123,11 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $(ARCHIVES)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(ARCHIVES) \
 		$(SYS_LIBS) -lcmocka
 
+# test_afrf_spool checks the order of fsync and rename in the spool with
+# link-time mocks (see the test's header comment).
+$(BUILD)/tests/unit/reporter/test_afrf_spool: \
+	LDFLAGS += -Wl,--wrap=fsync -Wl,--wrap=rename
+
 # The tools link tests/lib as an archive, so each takes only the parts it
 # uses (tests/tools/milterclient.c uses tests/lib/mc_*.c).
 TESTLIB_A := $(if $(TESTLIB_SRCS),$(BUILD)/tests/lib/libtestlib.a)

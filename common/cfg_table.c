@@ -243,6 +243,12 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
                                     "60", 1, 3600, NULL, NULL, 0 },
     [CFG_FAILUREREPORTSSPOOL] = { "FailureReportsSpool", CFG_T_PATH, NULL, 0, 0,
                                   NULL, NULL, 0 },
+    [CFG_FAILUREREPORTSRETRYINTERVAL] = { "FailureReportsRetryInterval",
+                                          CFG_T_DURATION, "5m", 1, 86400, NULL,
+                                          NULL, 0 },
+    /* 1 KiB to AFRF_MAX_BODY (reporter/afrf.h) */
+    [CFG_FAILUREREPORTSBODYMAXSIZE] = { "FailureReportsBodyMaxSize", CFG_T_UINT,
+                                        "65536", 1024, 2097152, NULL, NULL, 0 },
 };
 
 int

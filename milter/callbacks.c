@@ -83,7 +83,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 {
     struct snap *snap = snap_get();
     struct mf_conn *c = NULL;
-    unsigned long want = SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+    unsigned long want = SMFIP_NOUNKNOWN | SMFIP_NODATA;
 
     (void)f2;
     (void)f3;
@@ -99,8 +99,15 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
         else
             conn_free(c);
     }
-    /* skip what we never look at; the body comes with a later issue
-     * (failure reports) */
+    /* skip what we never look at.  The body only when failure reports
+     * attach the whole message (snap->body_max, set from FailureReports,
+     * FailureReportsBody and FailureReportsRedact): otherwise it would
+     * cost a copy through the socket for every message.  With the body,
+     * SKIP lets us stop it once it is over the limit. */
+    if (c != NULL && (want & SMFIP_NR_HDR) != 0 && c->snap->body_max > 0)
+        want |= SMFIP_SKIP;
+    else
+        want |= SMFIP_NOBODY;
     *pf1 = f1 & want;
     if (c != NULL && (want & SMFIP_NR_HDR) != 0)
         c->pflags = *pf1;
@@ -215,6 +222,22 @@ cb_header(SMFICTX *ctx, char *name, char *value)
     return reply(c, SMFIP_NR_HDR);
 }
 
+/* cb_body - keep the body for a failure report, up to the snapshot's
+ * limit; past it (or when no body is wanted, should the MTA send one
+ * anyway) ask the MTA to skip the rest where it agreed to SMFIP_SKIP */
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *body, size_t len)
+{
+    struct mf_conn *c = getconn(ctx);
+
+    if (c == NULL)
+        return SMFIS_ACCEPT;
+    if (c->snap->body_max > 0 && !c->msg.is_body_over &&
+        msg_add_body(&c->msg, body, len, c->snap->body_max) == 0)
+        return SMFIS_CONTINUE;
+    return (c->pflags & SMFIP_SKIP) != 0 ? SMFIS_SKIP : SMFIS_CONTINUE;
+}
+
 /* add_header - insert one field at the top; false on failure (logged) */
 static bool
 add_header(SMFICTX *ctx, const struct mf_conn *c, const char *name,
@@ -321,7 +344,7 @@ static struct smfiDesc callbacks_table = {
     .xxfi_envrcpt = cb_envrcpt,
     .xxfi_header = cb_header,
     .xxfi_eoh = NULL,
-    .xxfi_body = NULL,
+    .xxfi_body = cb_body, /* asked for only with FailureReportsBody */
     .xxfi_eom = cb_eom,
     .xxfi_abort = cb_abort,
     .xxfi_close = cb_close,

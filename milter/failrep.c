@@ -5,7 +5,9 @@
  * result, the action as Delivery-Result) and computes alignment of the
  * SPF domain and each DKIM d= with policy_is_aligned() under the
  * record's aspf/adkim, so the reporter needs no PSL code of its own.
- * It decides nothing about reporting: afrf_submit() does.
+ * It decides nothing about reporting: afrf_submit() does.  The body goes
+ * along when the milter kept it (FailureReportsBody, within
+ * FailureReportsBodyMaxSize: see callbacks.c and msg.h).
  *
  * STANDARDS: RFC 7489 sections 3.1 (alignment), 7.3; RFC 6591 section
  * 3.1 (Delivery-Result values).
@@ -159,6 +161,13 @@ failrep_submit(const struct verdict *v, const struct mf_conn *c,
     }
     ev.hdrs = hdrs;
     ev.n_hdrs = c->msg.n_hdrs;
+    /* the body, when kept (snap->body_max); an empty one is "" so that
+     * the report still carries the whole message */
+    if (c->snap->body_max > 0 && !c->msg.is_body_over) {
+        ev.body = c->msg.body != NULL ? c->msg.body : "";
+        ev.body_len = c->msg.body_len;
+    }
+    ev.is_body_over = c->msg.is_body_over;
     (void)afrf_submit(c->snap->afrf, &ev); /* logged there */
     free(hdrs);
 }

@@ -45,6 +45,11 @@ msg_reset(struct mf_msg *m)
     m->n_rcpts = 0;
     m->is_over_limit = false;
     m->has_sender = false;
+    free(m->body);
+    m->body = NULL;
+    m->body_len = 0;
+    m->body_cap = 0;
+    m->is_body_over = false;
 }
 
 void
@@ -122,6 +127,33 @@ msg_add_header(struct mf_msg *m, const char *name, const char *value)
     m->hdrs[m->n_hdrs].value = xstrdup(value);
     m->n_hdrs++;
     m->hdr_bytes += bytes;
+    return 0;
+}
+
+int
+msg_add_body(struct mf_msg *m, const void *p, size_t len, size_t max)
+{
+    if (m->is_body_over || len > max - m->body_len) {
+        free(m->body);
+        m->body = NULL;
+        m->body_len = 0;
+        m->body_cap = 0;
+        m->is_body_over = true;
+        return -1;
+    }
+    if (len == 0)
+        return 0;
+    if (m->body_len + len > m->body_cap) {
+        /* double, within max: a 64 KiB chunk at a time from Postfix */
+        size_t cap = m->body_cap == 0 ? len : m->body_cap;
+
+        while (cap < m->body_len + len)
+            cap = cap > max / 2 ? max : cap * 2;
+        m->body = xreallocarray(m->body, cap, 1);
+        m->body_cap = cap;
+    }
+    memcpy(m->body + m->body_len, p, len);
+    m->body_len += len;
     return 0;
 }
 

@@ -7,7 +7,10 @@
  * CLEANUP_STATE reuse).  Header collection is bounded: past
  * MSG_MAX_HEADERS fields or MSG_MAX_HEADER_BYTES bytes the message is
  * marked over its limits (never silently truncated) and the evaluation
- * refuses it.
+ * refuses it.  With failure reports that attach the whole message, the
+ * body is kept too, up to a limit the caller gives: a longer body is
+ * dropped at once and the message marked (the report then carries the
+ * header only); it is freed by msg_reset, never kept across messages.
  *
  * Thread safety: a message belongs to one connection, hence one thread.
  */
@@ -49,6 +52,11 @@ struct mf_msg {
                              NULL (Original-Rcpt-To of failure reports) */
     bool is_over_limit;   /* a header limit was exceeded */
     bool has_sender;      /* MAIL FROM was seen */
+    char *body;           /* the body kept for a failure report (bytes
+                             as the MTA sent them), or NULL */
+    size_t body_len;      /* bytes of body held */
+    size_t body_cap;      /* bytes of body allocated */
+    bool is_body_over;    /* the body passed its limit: none is kept */
 };
 
 /* msg_init - an empty message. */
@@ -79,6 +87,13 @@ void msg_set_auth(struct mf_msg *m, const char *authen);
  * limit is exceeded (the message is then marked is_over_limit). */
 int msg_add_header(struct mf_msg *m, const char *name,
                    const char *value) WARN_UNUSED;
+
+/* msg_add_body - keep a copy of one body chunk (len bytes at p, any
+ * bytes).  Returns 0, or -1 when the body would pass max bytes: the body
+ * kept so far is freed and the message marked is_body_over (every later
+ * chunk is refused too). */
+int msg_add_body(struct mf_msg *m, const void *p, size_t len,
+                 size_t max) WARN_UNUSED;
 
 /* msg_count - number of fields named name (case-insensitive). */
 size_t msg_count(const struct mf_msg *m, const char *name);

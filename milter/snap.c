@@ -112,6 +112,7 @@ build_afrf(struct snap *s)
     env.hostname = s->hostname;
     env.verify = destverify_dns_ops(s->afrf_dns);
     s->afrf = afrf_new(&env);
+    s->body_max = afrf_body_max(s->afrf);
     return s->afrf != NULL ? 0 : -1;
 }
 

@@ -65,6 +65,9 @@ struct snap {
                                         report worker only (owned) */
     struct afrf *afrf; /* failure reports; NULL when FailureReports
                           is off (owned) */
+    size_t body_max;   /* bytes of body kept per message for failure
+                          reports (afrf_body_max); 0: the milter asks
+                          the MTA for no body (SMFIP_NOBODY) */
     unsigned refs;     /* references (under snap_lock) */
 };
 

@@ -46,6 +46,7 @@ struct afrf {
     bool is_on_none;               /* FailureReportsOnNone */
     bool is_body;                  /* FailureReportsBody */
     bool is_redact;                /* FailureReportsRedact */
+    size_t body_max;               /* FailureReportsBodyMaxSize */
     char from[AFRF_MAX_FROM];      /* FailureReportsSentBy or user@host */
     char *host;                    /* our host name */
     char *argv[AFRF_SEND_MAX_CMD]; /* ReportCommand, split */
@@ -146,6 +147,7 @@ settings(struct afrf *a, const struct cfg *cfg)
     a->is_on_none = cfg_bool(cfg, CFG_FAILUREREPORTSONNONE);
     a->is_body = cfg_bool(cfg, CFG_FAILUREREPORTSBODY);
     a->is_redact = cfg_bool(cfg, CFG_FAILUREREPORTSREDACT);
+    a->body_max = (size_t)cfg_uint(cfg, CFG_FAILUREREPORTSBODYMAXSIZE);
     if (sent_by != NULL)
         (void)snprintf(a->from, sizeof(a->from), "%s", sent_by);
     else
@@ -190,9 +192,12 @@ limits(struct afrf *a, const struct cfg *cfg)
     return 0;
 }
 
-/* spool_marker - the queue's job when reports are spooled: "look in the
- * spool" (the report itself is in the file) */
+/* spool_marker - the queue's job when a report was spooled: "send the
+ * new files" (the report itself is in the file) */
 static char spool_marker;
+
+/* retry_marker - the queue's job at start-up: "send every file" */
+static char retry_marker;
 
 /* send_one - send j (borrowed) and count the outcome; true when done
  * with it (sent, or no destination: a retry would not find one) */
@@ -226,8 +231,11 @@ run_job(void *arg, void *job)
 {
     struct afrf *a = arg;
 
-    if (job == &spool_marker) {
-        afrf_spool_run(a->spool, send_one, a);
+    if (job == &spool_marker || job == &retry_marker) {
+        afrf_spool_run(a->spool,
+                       job == &spool_marker ? AFRF_SPOOL_PASS_NEW
+                                            : AFRF_SPOOL_PASS_ALL,
+                       send_one, a);
         return;
     }
     (void)send_one(a, job); /* no retry without a spool */
@@ -238,8 +246,19 @@ run_job(void *arg, void *job)
 static void
 drop_job(void *job)
 {
-    if (job != &spool_marker)
+    if (job != &spool_marker && job != &retry_marker)
         afrf_job_free(job);
+}
+
+/* retry_tick - the worker's timer (FailureReportsRetryInterval): send
+ * again what failed before, when anything waits in the spool */
+static void
+retry_tick(void *arg)
+{
+    struct afrf *a = arg;
+
+    if (afrf_spool_count(a->spool) > 0)
+        afrf_spool_run(a->spool, AFRF_SPOOL_PASS_ALL, send_one, a);
 }
 
 struct afrf *
@@ -269,6 +288,11 @@ afrf_new(const struct afrf_env *env)
             a->spool = afrf_spool_new(spool, max);
             if (a->spool == NULL)
                 goto bad;
+            afrf_queue_set_tick(
+                a->q,
+                (unsigned)cfg_uint(env->cfg, CFG_FAILUREREPORTSRETRYINTERVAL) *
+                    1000u,
+                retry_tick);
         }
     }
     return a;
@@ -363,8 +387,9 @@ afrf_resume(struct afrf *a)
 {
     if (a == NULL || a->spool == NULL || afrf_spool_count(a->spool) == 0)
         return;
-    if (afrf_queue_push(a->q, &spool_marker) < 0)
-        log_warn("failure reports: the spool waits for the next report");
+    if (afrf_queue_push(a->q, &retry_marker) < 0)
+        log_warn("failure reports: the spool waits for the next report "
+                 "(its worker starts the retry timer)");
 }
 
 enum afrf_status
@@ -398,6 +423,11 @@ afrf_submit(struct afrf *a, const struct afrf_event *ev)
         log_warn("%s: failure report not built: %s", jobid, why);
         return AFRF_ERROR;
     }
+    if (afrf_wants_body(a) && j->r.body == NULL &&
+        (ev->is_body_over || ev->body != NULL))
+        log_info("%s: failure report carries the header only: the body is "
+                 "over FailureReportsBodyMaxSize (%zu bytes)",
+                 jobid, a->body_max);
     if (a->spool != NULL)
         return spool_job(a, j, jobid, ev->from_domain, kind);
     if (afrf_queue_push(a->q, j) < 0) {
@@ -416,6 +446,12 @@ bool
 afrf_wants_body(const struct afrf *a)
 {
     return a->is_on && a->is_body && !a->is_redact;
+}
+
+size_t
+afrf_body_max(const struct afrf *a)
+{
+    return a != NULL && afrf_wants_body(a) ? a->body_max : 0;
 }
 
 int

@@ -33,8 +33,9 @@
 
 /* AFRF_MAX_DKIM - DKIM results described in one report */
 #define AFRF_MAX_DKIM 16
-/* AFRF_MAX_BODY - bytes of body attached with FailureReportsBody; a
- * longer body is left out (headers only) */
+/* AFRF_MAX_BODY - bytes of body attached with FailureReportsBody, line
+ * ends made CRLF: the upper bound of FailureReportsBodyMaxSize (keep the
+ * two equal); a longer body is left out (headers only) */
 #define AFRF_MAX_BODY ((size_t)2 * 1024 * 1024)
 /* AFRF_DRAIN_MS - how long afrf_free lets queued reports go out */
 #define AFRF_DRAIN_MS 5000
@@ -86,8 +87,13 @@ struct afrf_event {
     const char *authserv_id;      /* for the Authentication-Results field */
     const struct afrf_hdr *hdrs;  /* the header, in order */
     size_t n_hdrs;                /* entries of hdrs */
-    const char *body;             /* the body (CRLF), or NULL */
+    const char *body;             /* the body as the MTA sent it (CRLF
+                                     line ends; a bare LF or CR is made
+                                     CRLF), or NULL: not kept */
     size_t body_len;              /* its length */
+    bool is_body_over;            /* the body was over the milter's limit
+                                     (FailureReportsBodyMaxSize) and not
+                                     kept: the report says so in the log */
 };
 
 /* outcome of afrf_submit */
@@ -147,9 +153,15 @@ enum afrf_status afrf_submit(struct afrf *a, const struct afrf_event *ev);
 void afrf_resume(struct afrf *a);
 
 /* afrf_wants_body - true when reports attach the whole message
- * (FailureReportsBody set, FailureReportsRedact not), so the milter
- * keeps the body for afrf_event.  Thread-safe. */
+ * (FailureReports and FailureReportsBody set, FailureReportsRedact not),
+ * so the milter keeps the body for afrf_event.  Thread-safe. */
 bool afrf_wants_body(const struct afrf *a);
+
+/* afrf_body_max - the bytes of body the milter keeps per message
+ * (FailureReportsBodyMaxSize) when afrf_wants_body, else 0; 0 for NULL.
+ * A longer body is not kept: the report then carries the header only.
+ * Thread-safe. */
+size_t afrf_body_max(const struct afrf *a);
 
 /* afrf_flush - wait until every queued report is done, at most
  * timeout_ms.  0, or -1 on timeout.  Thread-safe. */

@@ -179,24 +179,55 @@ pick_dkim(const struct afrf_event *ev)
     return best;
 }
 
-/* dkim_fields - DKIM-Domain, -Selector, -Identity */
+/* is_dns_name - s has the shape of a DNS name: labels of letters,
+ * digits, '-' and '_' (selectors, RFC 6376 section 3.1), each 1-63
+ * bytes, at most 253 in all (RFC 1035 section 2.3.4) */
+static bool
+is_dns_name(const char *s)
+{
+    size_t label = 0;
+    size_t len = 0;
+
+    for (; s[len] != '\0'; len++) {
+        char ch = s[len];
+
+        if (ch == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+            continue;
+        }
+        if (!ascii_is_alnum(ch) && ch != '-' && ch != '_')
+            return false;
+        if (++label > 63)
+            return false;
+    }
+    return len > 0 && len <= 253 && label > 0;
+}
+
+/* dkim_fields - DKIM-Domain, -Selector, -Identity (RFC 6591 section
+ * 3.2: d-name, selector, [local-part] "@" domain-name): a value that
+ * breaks its grammar is left out rather than written */
 static void
 dkim_fields(struct afrf_job *j, const struct afrf_event *ev)
 {
     const struct afrf_dkim *d = pick_dkim(ev);
+    const char *at;
+    char id[300];
 
-    if (d == NULL)
+    if (d == NULL || !is_dns_name(d->domain))
         return;
     j->r.dkim_domain = dup(j, d->domain);
-    j->r.dkim_selector = dup(j, d->selector);
-    if (d->identity != NULL) {
+    if (d->selector != NULL && is_dns_name(d->selector))
+        j->r.dkim_selector = dup(j, d->selector);
+    at = d->identity != NULL ? strrchr(d->identity, '@') : NULL;
+    if (at != NULL && is_dns_name(at + 1)) {
         j->r.dkim_identity = dup(j, d->identity);
-    } else {
-        char id[300];
-
-        (void)snprintf(id, sizeof(id), "@%s", d->domain);
-        j->r.dkim_identity = dup(j, id);
+        return;
     }
+    /* RFC 6376 section 3.5: i= defaults to "@" d */
+    (void)snprintf(id, sizeof(id), "@%s", d->domain);
+    j->r.dkim_identity = dup(j, id);
 }
 
 /* copy_fields - the report's scalar and string fields */
@@ -227,6 +258,33 @@ copy_fields(struct afrf_job *j, const struct afrf_event *ev,
     dkim_fields(j, ev);
 }
 
+/* body_copy - the body (len bytes at p) for the message/rfc822 part,
+ * every line end CRLF (RFC 5322 section 2.1; the MTA sends CRLF, a bare
+ * LF or CR is made one), when it fits AFRF_MAX_BODY; otherwise none: the
+ * report carries the header only, never a cut body */
+static void
+body_copy(struct afrf_job *j, const char *p, size_t len)
+{
+    struct buf b;
+    int rc = 0;
+
+    buf_init(&b, AFRF_MAX_BODY);
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+            continue; /* the LF writes the pair */
+        if (p[i] == '\r' || p[i] == '\n')
+            rc = buf_append(&b, "\r\n", 2);
+        else
+            rc = buf_putc(&b, p[i]);
+    }
+    if (rc < 0) {
+        buf_free(&b);
+        return;
+    }
+    j->r.body_len = b.len;
+    j->r.body = keep(j, buf_steal(&b)); /* "" for an empty body */
+}
+
 struct afrf_job *
 afrf_job_new(const struct afrf_event *ev, const struct afrf_job_opts *o,
              const char **why)
@@ -247,15 +305,8 @@ afrf_job_new(const struct afrf_event *ev, const struct afrf_job_opts *o,
     }
     j->r.headers = buf_cstr(&j->hdrs);
     j->r.headers_len = j->hdrs.len;
-    if (o->is_body && o->key == NULL && ev->body != NULL &&
-        ev->body_len <= AFRF_MAX_BODY) {
-        char *b = xmalloc(ev->body_len + 1);
-
-        memcpy(b, ev->body, ev->body_len);
-        b[ev->body_len] = '\0';
-        j->r.body = keep(j, b);
-        j->r.body_len = ev->body_len;
-    }
+    if (o->is_body && o->key == NULL && ev->body != NULL)
+        body_copy(j, ev->body, ev->body_len);
     return j;
 }
 

@@ -65,6 +65,32 @@ field(struct buf *out, const char *name, const char *value)
     return mail_header(out, name, v);
 }
 
+int
+afrf_msg_spf_dns(const char *domain, const char *rec, size_t rec_len, char *out,
+                 size_t size)
+{
+    int k = snprintf(out, size, "txt : %s : \"", domain);
+    size_t n;
+
+    /* the prefix, the closing quote and the NUL */
+    if (k < 0 || (size_t)k + 2 > size)
+        return -1;
+    n = (size_t)k;
+    for (size_t i = 0; i < rec_len; i++) {
+        bool is_special = rec[i] == '"' || rec[i] == '\\';
+
+        /* room for a quoted-pair, the closing quote and the NUL */
+        if (n + (is_special ? 2 : 1) + 2 > size)
+            return -1;
+        if (is_special)
+            out[n++] = '\\';
+        out[n++] = rec[i];
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return 0;
+}
+
 void
 afrf_msg_subject(const struct afrf_report *r, char *out, size_t size)
 {
@@ -125,10 +151,10 @@ text_part(struct buf *out, const struct afrf_report *r, const char *boundary)
         "message received on %s.\r\n\r\n"
         "%s.\r\nDMARC result: %s; failure reported: %s.\r\n"
         "What happened to the message: %s.\r\n"
-        "The machine-readable report and the header of the message\r\n"
-        "follow.\r\n",
+        "The machine-readable report and %s follow.\r\n",
         boundary, date, subject, r->dmarc, afrf_kind_name(r->kind),
-        r->delivery != NULL ? r->delivery : "unknown");
+        r->delivery != NULL ? r->delivery : "unknown",
+        r->body != NULL ? "the whole message" : "the header of the message");
 }
 
 /* feedback_fields - the ARF fields (RFC 5965 section 3, RFC 6591

@@ -66,6 +66,19 @@ struct afrf_report {
 int afrf_msg_build(const struct afrf_report *r, const char *to, int64_t now,
                    struct buf *out, const char **why) WARN_UNUSED;
 
+/* AFRF_MSG_MAX_SPF_DNS - an SPF-DNS value: "txt : " domain " : " and the
+ * record as a quoted-string; a record of up to ~3800 bytes (an SPF record
+ * is meant to fit one 512-byte UDP answer, RFC 7208 section 3.4) */
+#define AFRF_MSG_MAX_SPF_DNS 4096
+
+/* afrf_msg_spf_dns - the SPF-DNS value (RFC 6591 section 3.2:
+ * "txt" ":" domain ":" the record as an RFC 5322 quoted-string, '"' and
+ * '\' escaped as quoted-pairs) of the TXT record (rec_len bytes) found
+ * at domain, into out (size bytes).  0, or -1 when it does not fit (the
+ * field is then left out: a record is never cut). */
+int afrf_msg_spf_dns(const char *domain, const char *rec, size_t rec_len,
+                     char *out, size_t size) WARN_UNUSED;
+
 /* afrf_msg_subject - the Subject: "DMARC failure report for <domain>
  * from <source-ip>" into out (size bytes), unsafe bytes as '?'. */
 void afrf_msg_subject(const struct afrf_report *r, char *out, size_t size);

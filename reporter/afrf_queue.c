@@ -3,8 +3,10 @@
  *
  * The ring and the flags live under q->lock; q->more wakes the worker,
  * q->idle wakes waiters when the ring is empty and no job runs.  The
- * lock is released while a job runs, so pushing costs a lock and a
- * signal whatever the worker is doing.
+ * lock is released while a job or the tick runs, so pushing costs a lock
+ * and a signal whatever the worker is doing.  With a tick, the worker
+ * waits on q->more until the next tick is due (q->more uses
+ * CLOCK_MONOTONIC, so setting the clock neither delays nor hastens it).
  *
  * STANDARDS: none (RFC 7489 section 7.3 asks for reports "almost
  * immediately"; the queue keeps that without holding up mail).
@@ -36,7 +38,9 @@ struct afrf_queue {
     struct timespec deadline; /* when stopping: drop jobs after this */
     afrf_queue_run_fn *run;   /* runs a job */
     afrf_queue_drop_fn *drop; /* frees a job not run */
-    void *arg;                /* for run */
+    afrf_queue_tick_fn *tick; /* periodic work, or NULL */
+    unsigned tick_ms;         /* its period */
+    void *arg;                /* for run and tick */
     pthread_t thread;         /* the worker */
 };
 
@@ -71,6 +75,22 @@ deadline_in(unsigned ms)
     return ts;
 }
 
+/* mono_in - CLOCK_MONOTONIC now + ms (q->more's clock) */
+static struct timespec
+mono_in(unsigned ms)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail */
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 /* is_past - the realtime clock has passed ts */
 static bool
 is_past(const struct timespec *ts)
@@ -82,20 +102,52 @@ is_past(const struct timespec *ts)
            (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
+/* run_tick - under q->lock: the tick, with the lock released */
+static void
+run_tick(struct afrf_queue *q)
+{
+    q->is_busy = true;
+    unlock(q);
+    q->tick(q->arg);
+    lock(q);
+    q->is_busy = false;
+    if (q->count == 0)
+        (void)pthread_cond_broadcast(&q->idle); /* cannot fail */
+}
+
+/* wait_job - under q->lock: wait until a job is queued (true) or the
+ * queue stops with none left (false), running the tick each time *next
+ * passes */
+static bool
+wait_job(struct afrf_queue *q, struct timespec *next)
+{
+    while (q->count == 0 && !q->is_stopping) {
+        if (q->tick == NULL) {
+            (void)pthread_cond_wait(&q->more, &q->lock); /* cannot fail */
+            continue;
+        }
+        if (pthread_cond_timedwait(&q->more, &q->lock, next) != ETIMEDOUT ||
+            q->count > 0 || q->is_stopping)
+            continue;
+        run_tick(q);
+        *next = mono_in(q->tick_ms);
+    }
+    return q->count > 0;
+}
+
 /* worker - the thread: run jobs until stopped and drained */
 static void *
 worker(void *p)
 {
     struct afrf_queue *q = p;
     size_t dropped = 0;
+    struct timespec next = mono_in(q->tick_ms);
 
     lock(q);
     for (;;) {
         void *job;
 
-        while (q->count == 0 && !q->is_stopping)
-            (void)pthread_cond_wait(&q->more, &q->lock); /* cannot fail */
-        if (q->count == 0)
+        if (!wait_job(q, &next))
             break;
         job = q->ring[q->head];
         q->head = (q->head + 1) % q->max;
@@ -125,6 +177,7 @@ afrf_queue_new(size_t max, afrf_queue_run_fn *run, afrf_queue_drop_fn *drop,
                void *arg)
 {
     struct afrf_queue *q = xcalloc(1, sizeof(*q));
+    pthread_condattr_t attr;
 
     assert(max >= 1 && max <= AFRF_QUEUE_MAX);
     q->ring = xcalloc(max, sizeof(*q->ring));
@@ -133,10 +186,22 @@ afrf_queue_new(size_t max, afrf_queue_run_fn *run, afrf_queue_drop_fn *drop,
     q->drop = drop;
     q->arg = arg;
     if (pthread_mutex_init(&q->lock, NULL) != 0 ||
-        pthread_cond_init(&q->more, NULL) != 0 ||
+        pthread_condattr_init(&attr) != 0 ||
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&q->more, &attr) != 0 ||
         pthread_cond_init(&q->idle, NULL) != 0)
         log_panic("afrf_queue: cannot initialise the lock");
+    (void)pthread_condattr_destroy(&attr); /* cannot fail once made */
     return q;
+}
+
+void
+afrf_queue_set_tick(struct afrf_queue *q, unsigned tick_ms,
+                    afrf_queue_tick_fn *tick)
+{
+    assert(tick_ms > 0 && !q->is_started);
+    q->tick_ms = tick_ms;
+    q->tick = tick;
 }
 
 /* start - the worker, on the first push (under q->lock): a thread made

@@ -5,7 +5,8 @@
  * The milter hands failure reports over here at end of message and
  * answers the MTA at once; the worker runs the ReportCommand (which may
  * hang until its deadline) at its own pace.  A full queue refuses the
- * job: reports are dropped, mail is never delayed.
+ * job: reports are dropped, mail is never delayed.  An optional tick
+ * gives the worker periodic work of its own (the spool's retries).
  *
  * Thread safety: push, wait_idle and counts are thread-safe (one mutex,
  * q->lock, never held while a job runs); free must not race with push.
@@ -29,6 +30,10 @@ typedef void afrf_queue_run_fn(void *arg, void *job);
 /* afrf_queue_drop_fn - free a job that will not run (shutdown). */
 typedef void afrf_queue_drop_fn(void *job);
 
+/* afrf_queue_tick_fn - periodic work on the worker thread (the spool's
+ * retries), run between jobs. */
+typedef void afrf_queue_tick_fn(void *arg);
+
 struct afrf_queue;
 
 /* afrf_queue_new - a queue of at most max (1..AFRF_QUEUE_MAX) jobs; its
@@ -37,6 +42,14 @@ struct afrf_queue;
  * Returns the queue; free with afrf_queue_free. */
 struct afrf_queue *afrf_queue_new(size_t max, afrf_queue_run_fn *run,
                                   afrf_queue_drop_fn *drop, void *arg);
+
+/* afrf_queue_set_tick - once the worker runs, call tick(arg) on it every
+ * tick_ms (> 0) milliseconds of CLOCK_MONOTONIC, between jobs (a tick
+ * that falls due while a job runs follows it); afrf_queue_wait_idle
+ * waits for a tick that runs.  No tick once stopping.  Call before the
+ * first push; not thread-safe. */
+void afrf_queue_set_tick(struct afrf_queue *q, unsigned tick_ms,
+                         afrf_queue_tick_fn *tick);
 
 /* afrf_queue_push - append job (ownership passes on success).  0, or -1
  * when the queue is full or stopping, or the worker cannot be started

@@ -8,8 +8,8 @@
  * domain SPF checked, looked up through the same resolver callback.
  *
  * STANDARDS: RFC 7489 sections 6.2, 7.1, 7.3; RFC 9991 sections 2, 5;
- * RFC 6591 section 3.2 (SPF-DNS: "txt : domain : record", verify the
- * exact grammar); sendmail(8) (-i, -f); opendmarc.conf(5)
+ * RFC 6591 section 3.2 (SPF-DNS: "txt : domain : " and the record as a
+ * quoted-string); sendmail(8) (-i, -f); opendmarc.conf(5)
  * (FailureReportsBcc, ReportCommand).
  *
  * Thread safety: see the header.
@@ -121,8 +121,9 @@ plan(const struct afrf_send_cfg *c, const struct afrf_job *j,
         add(r, c->bcc[i], 0, !has_ruf);
 }
 
-/* spf_dns - "txt : domain : record" for the SPF record of j->spf_domain
- * (the first TXT beginning "v=spf1 ", RFC 7208 section 4.5) into out */
+/* spf_dns - the SPF-DNS value for the SPF record of j->spf_domain (the
+ * first TXT beginning "v=spf1", RFC 7208 section 4.5) into out; NULL
+ * when there is none or it does not fit (logged: never cut) */
 static const char *
 spf_dns(const struct afrf_send_cfg *c, const struct afrf_job *j, char *out,
         size_t size)
@@ -137,11 +138,14 @@ spf_dns(const struct afrf_send_cfg *c, const struct afrf_job *j, char *out,
     for (size_t i = 0; i < n; i++) {
         if ((txt[i].len == 6 || (txt[i].len > 6 && txt[i].p[6] == ' ')) &&
             ascii_ncaseeq(txt[i].p, "v=spf1", 6)) {
-            int k = snprintf(out, size, "txt : %s : %.*s", j->spf_domain,
-                             (int)(txt[i].len > 4000 ? 4000 : txt[i].len),
-                             txt[i].p);
-
-            return k > 0 && (size_t)k < size ? out : NULL;
+            if (afrf_msg_spf_dns(j->spf_domain, txt[i].p, txt[i].len, out,
+                                 size) == 0)
+                return out;
+            log_info("%s: failure report without SPF-DNS: the SPF record "
+                     "of %s is over %zu bytes",
+                     j->r.jobid != NULL ? j->r.jobid : "-", j->spf_domain,
+                     size);
+            return NULL;
         }
     }
     return NULL;
@@ -274,7 +278,7 @@ afrf_send_job(const struct afrf_send_cfg *c, struct afrf_job *j)
     struct dest_plan *p = xcalloc(1, sizeof(*p));
     struct rcpts r = { 0 };
     struct buf msg;
-    char spf[4200];
+    char spf[AFRF_MSG_MAX_SPF_DNS];
     enum afrf_send_status st = AFRF_SEND_NO_DEST;
 
     buf_init(&msg, AFRF_MSG_MAX);

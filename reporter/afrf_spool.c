@@ -14,6 +14,7 @@
  */
 #include "reporter/afrf_spool.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -480,11 +481,41 @@ write_file(const char *path, const char *p, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    /* the bytes reach the disk before the name does (rename in store) */
+    if (fsync(fd) < 0) {
+        log_err_errno("FailureReportsSpool: fsync %s", path);
+        (void)close(fd); /* the file is removed by the caller */
+        return -1;
+    }
     if (close(fd) < 0) {
         log_err_errno("FailureReportsSpool: close %s", path);
         return -1;
     }
     return 0;
+}
+
+/* sync_dir - fsync <spool>/<sub>, so that the names created, renamed or
+ * removed in it survive a crash; 0 or -1 (logged with the path) */
+static int
+sync_dir(const struct afrf_spool *s, const char *sub)
+{
+    char path[PATH_MAX];
+    int fd;
+    int rc = 0;
+
+    if (spool_path(path, s, sub, NULL) < 0)
+        return -1; /* cannot happen: make_dirs built the same path */
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        log_err_errno("FailureReportsSpool: open %s", path);
+        return -1;
+    }
+    if (fsync(fd) < 0) {
+        log_err_errno("FailureReportsSpool: fsync %s", path);
+        rc = -1;
+    }
+    (void)close(fd); /* read-only descriptor */
+    return rc;
 }
 
 /* store - b as new/<name> through tmp/<name>; 0 or -1 (logged) */
@@ -508,6 +539,9 @@ store(const struct afrf_spool *s, const char *name, const struct buf *b)
         (void)unlink(tmp); /* best effort */
         return -1;
     }
+    /* the report is in new/ and will be sent either way: a failure here
+     * only means it may not survive a crash (logged with the path) */
+    (void)sync_dir(s, "new");
     return 0;
 }
 
@@ -588,9 +622,27 @@ move_bad(const struct afrf_spool *s, const char *name, const char *why)
     log_warn("failure reports: spool file %s moved to bad/: %s", name, why);
     if (spool_path(src, s, "new", name) < 0 ||
         spool_path(dst, s, "bad", name) < 0 || rename(src, dst) < 0) {
-        log_err_errno("FailureReportsSpool: cannot move %s to bad/", name);
+        log_err_errno("FailureReportsSpool: cannot move %s to bad/", src);
         (void)unlink(src); /* never read it again and again */
+        return;
     }
+    /* keep the evidence: the name in bad/ is durable (new/ is synced at
+     * the end of the pass) */
+    (void)sync_dir(s, "bad"); /* logged there */
+}
+
+/* name_tries - the failed sends a name counts (its last part); 0 or -1
+ * when the count is not there or out of range */
+static int
+name_tries(const char *name, uint64_t *tries)
+{
+    const char *dot = strrchr(name, '.');
+    const char *why;
+
+    if (dot == NULL || (size_t)(dot - name) >= AFRF_SPOOL_MAX_NAME)
+        return -1;
+    return num_parse_u64(str_cstr(dot + 1), 0, AFRF_SPOOL_MAX_TRIES, tries,
+                         &why);
 }
 
 /* retry - after a temporary failure: new/<name> renamed with one more
@@ -603,19 +655,15 @@ retry(const struct afrf_spool *s, const char *name, const char *path)
     size_t pre;
     const char *dot = strrchr(name, '.');
     uint64_t tries = 0;
-    const char *why;
     int n;
 
-    if (dot == NULL ||
-        num_parse_u64(str_cstr(dot + 1), 0, AFRF_SPOOL_MAX_TRIES, &tries,
-                      &why) < 0 ||
-        tries + 1 >= AFRF_SPOOL_MAX_TRIES ||
-        (size_t)(dot - name) >= AFRF_SPOOL_MAX_NAME) {
+    if (name_tries(name, &tries) < 0 || tries + 1 >= AFRF_SPOOL_MAX_TRIES) {
         log_warn("failure reports: %s given up after %d tries", name,
                  AFRF_SPOOL_MAX_TRIES);
         (void)unlink(path); /* gone either way: counted as removed */
         return true;
     }
+    assert(dot != NULL);        /* name_tries found the count after it */
     pre = (size_t)(dot - name); /* < AFRF_SPOOL_MAX_NAME: tries was read */
     memcpy(next, name, pre);
     n = snprintf(next + pre, sizeof(next) - pre, ".%llu",
@@ -663,10 +711,23 @@ one(const struct afrf_spool *s, const char *name, afrf_spool_send_fn *send,
     return retry(s, name, path);
 }
 
+/* is_selected - new/<name> is sent by a pass of that kind */
+static bool
+is_selected(const char *name, enum afrf_spool_pass pass)
+{
+    uint64_t tries = 0;
+
+    /* a name without a count is read (and moved to bad/) by any pass */
+    return pass == AFRF_SPOOL_PASS_ALL || name_tries(name, &tries) < 0 ||
+           tries == 0;
+}
+
 void
-afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg)
+afrf_spool_run(struct afrf_spool *s, enum afrf_spool_pass pass,
+               afrf_spool_send_fn *send, void *arg)
 {
     size_t n = 0;
+    size_t n_sent = 0;
     char **names;
 
     while (flock(s->lock_fd, LOCK_EX) < 0) {
@@ -677,9 +738,16 @@ afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg)
     }
     names = list_new(s, &n);
     for (size_t i = 0; names != NULL && i < n; i++) {
+        if (!is_selected(names[i], pass))
+            continue;
+        n_sent++;
         if (one(s, names[i], send, arg) && atomic_load(&s->n) > 0)
             atomic_fetch_sub(&s->n, 1);
     }
     free_names(names, n);
+    /* the pass removed or renamed files in new/: once per pass, so that
+     * a report sent is not sent again after a crash */
+    if (n_sent > 0)
+        (void)sync_dir(s, "new");     /* logged there */
     (void)flock(s->lock_fd, LOCK_UN); /* closing would release it too */
 }

@@ -6,15 +6,23 @@
  * <spool>/new/<name> (atomic: the worker never sees half a file).  The
  * name is "<nanoseconds>.<pid>.<seq>.<tries>", so that the names sort
  * oldest first and carry the count of failed sends.  A pass of the
- * worker sends every file in new/, deletes it once sent or given up,
- * renames it with one more try after a temporary failure (at most
- * AFRF_SPOOL_MAX_TRIES), and moves a file it cannot read back to
- * <spool>/bad/.  The file format is one line "dmarcsuite-afrf-spool 1"
- * then, for each field in a fixed order, "<name> <length>\n<bytes>\n"
+ * worker sends the files in new/ (those never tried after a new report;
+ * all of them on the retry timer and at start-up, so a failed report is
+ * retried at the timer's pace, not at the pace reports arrive), deletes
+ * each once sent or given up, renames it with one more try after a
+ * temporary failure (at most AFRF_SPOOL_MAX_TRIES), and moves a file it
+ * cannot read back to <spool>/bad/.  The file format is one line
+ * "dmarcsuite-afrf-spool 1" then, for each field in a fixed order, "<name>
+ * <length>\n<bytes>\n"
  * ("<name> -\n" for an absent field).
  *
- * Deliberately not done: fsync (the file is written on the milter's
- * thread; a report is worth a restart, not a disk flush per message).
+ * Durability: the file is fsynced before the rename into new/, and new/
+ * after it, so a report the milter logged as spooled survives a crash;
+ * a pass fsyncs new/ once after its deletions and renames (a report
+ * sent is not sent again), and bad/ after a move there.  A failed fsync
+ * of the file drops the report (logged); of a directory, it is logged
+ * with the path and the report goes on.  The cost is two fsyncs per
+ * report on the milter's thread, bounded by the rate limits.
  *
  * Thread safety: afrf_spool_put and afrf_spool_count are thread-safe;
  * afrf_spool_run is called by one worker at a time (an flock on
@@ -41,6 +49,12 @@
 enum afrf_spool_status {
     AFRF_SPOOL_OK = 0, /* a job */
     AFRF_SPOOL_BAD     /* malformed: *why says how */
+};
+
+/* which files a pass sends */
+enum afrf_spool_pass {
+    AFRF_SPOOL_PASS_NEW = 0, /* files never tried: a report just spooled */
+    AFRF_SPOOL_PASS_ALL      /* every file: the retry timer, start-up */
 };
 
 /* afrf_spool_send_fn - send one job (borrowed) on the worker; true when
@@ -74,8 +88,10 @@ int afrf_spool_put(struct afrf_spool *s, const struct afrf_job *j,
                    const char **why) WARN_UNUSED;
 
 /* afrf_spool_run - one pass over new/, oldest first, calling send for
- * each file read back (see the top of this file).  Worker only. */
-void afrf_spool_run(struct afrf_spool *s, afrf_spool_send_fn *send, void *arg);
+ * each file read back that pass selects (see the top of this file).
+ * Worker only. */
+void afrf_spool_run(struct afrf_spool *s, enum afrf_spool_pass pass,
+                    afrf_spool_send_fn *send, void *arg);
 
 /* afrf_spool_count - files waiting in new/ (as this instance counts
  * them).  Thread-safe. */

@@ -73,7 +73,7 @@ for i in (1, 2, 3):
             'Reported-Domain': 'example.com', 'Delivery-Result': 'reject',
             'DKIM-Domain': 'example.com', 'DKIM-Selector': 'sel1',
             'DKIM-Identity': '@example.com',
-            'SPF-DNS': 'txt : example.com : v=spf1 ip4:198.51.100.99 -all'}
+            'SPF-DNS': 'txt : example.com : "v=spf1 ip4:198.51.100.99 -all"'}
     for k, v in want.items():
         if str(fb[k]) != v:
             fail('report %d: %s: %r' % (i, k, str(fb[k])))

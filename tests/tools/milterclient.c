@@ -5,7 +5,7 @@
  *
  * Usage:
  *   milterclient SOCKET [envelope] [content] [--timeout SEC] [--nodelay]
- *                [--disconnect-at STAGE]
+ *                [--disconnect-at STAGE] [--print-protocol]
  *                [--count N [--concurrency C] [--per-conn M]]
  * SOCKET is inet:PORT@HOST, inet6:PORT@HOST, unix:PATH or local:PATH.
  * Envelope: --client-ip IP (192.0.2.1; "unknown" for none), --client-name
@@ -20,6 +20,10 @@
  * headers), --header-size BYTES (one X-Big header of that many bytes).
  * --disconnect-at closes the socket right after sending that stage
  * (optneg, connect, helo, mail, rcpt, data, header, eoh, body, eom).
+ *
+ * --print-protocol prints, before the messages, one line with what the
+ * filter chose at option negotiation: "protocol=0xHEX body=yes|no" (no:
+ * it set SMFIP_NOBODY, so no body is sent).
  *
  * Output, one line per message (the stable format shell tests grep):
  *   action=NAME stage=STAGE [reply="..."] [rcpt_rejected=N]
@@ -56,6 +60,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+
+#include <libmilter/mfapi.h>
+#include <libmilter/mfdef.h>
 
 #include "common/buf.h"
 #include "common/log.h"
@@ -99,6 +106,7 @@ struct opts {
     uint64_t headers_count;      /* --headers-count */
     uint64_t header_size;        /* --header-size, 0 for none */
     bool nodelay;                /* --nodelay */
+    bool print_protocol;         /* --print-protocol */
 };
 
 /* option kinds */
@@ -138,6 +146,7 @@ static const struct opt_def defs[] = {
     { "--header-size", OPT_NUM, O(header_size), 0, MC_MSG_MAX_HEADER },
     { "--timeout", OPT_NUM, O(timeout), 1, 3600 },
     { "--nodelay", OPT_FLAG, O(nodelay), 0, 0 },
+    { "--print-protocol", OPT_FLAG, O(print_protocol), 0, 0 },
     { "--disconnect-at", OPT_STR, O(disconnect), 0, 0 },
     { "--count", OPT_NUM, O(count), 1, MC_LOAD_MAX_COUNT },
     { "--concurrency", OPT_NUM, O(concurrency), 1, MC_LOAD_MAX_THREADS },
@@ -160,7 +169,7 @@ usage(const char *why, const char *arg)
             " [--header 'N: v']...\n"
             "         [--body TEXT] [--headers-count N] [--header-size B]"
             " [--timeout SEC]\n"
-            "         [--nodelay] [--disconnect-at STAGE]"
+            "         [--nodelay] [--disconnect-at STAGE] [--print-protocol]"
             " [--count N [--concurrency C] [--per-conn M]]\n");
     return EX_USAGE;
 }
@@ -401,6 +410,9 @@ run_once(const struct opts *o, const struct mc_content *c, size_t n)
     if (mc_session_open(&s, &o->sess, &o->env, &r) != 0) {
         status = print_result(&r) != 0 ? EX_SOFTWARE : exit_code(&r);
         n = 0;
+    } else if (o->print_protocol) {
+        printf("protocol=0x%08lx body=%s\n", (unsigned long)s.protocol,
+               (s.protocol & SMFIP_NOBODY) != 0 ? "no" : "yes");
     }
     for (size_t i = 0; i < n; i++) {
         int rc = mc_session_message(&s, &o->env, &c[i], &r);

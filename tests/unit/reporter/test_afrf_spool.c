@@ -3,9 +3,17 @@
  * instance whose command fails is sent, intact, by a new instance (a
  * restart); the codec reads back what it writes and refuses every
  * truncation and a set of malformed files; a corrupt file goes to bad/;
- * the spool holds at most its bound.
+ * the spool holds at most its bound; a report whose command failed once
+ * is sent by the retry timer (FailureReportsRetryInterval 1) with no
+ * other trigger, and a pass after a new report leaves tried files to the
+ * timer; durability: the file is fsynced
+ * before its rename into new/ and new/ after it, a pass syncs new/, a
+ * move to bad/ syncs bad/, and a failing fsync drops the report (fsync
+ * and rename are link-time mocks, -Wl,--wrap in the Makefile).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -28,7 +37,56 @@ static char dir[64];
 static char capture[128];
 static char cap_cmd[128];
 static char fail_cmd[128];
+static char once_cmd[128];
 static char spool[128];
+
+/* the calls the mocks saw, one "fsync PATH" or "rename FROM TO" each */
+static char events[64][2 * PATH_MAX + 16];
+static size_t n_events;
+static bool is_fsync_failing; /* the next fsync fails with EIO */
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __real_rename(const char *from, const char *to);
+int __wrap_rename(const char *from, const char *to);
+
+/* note - record one event (the last slot is overwritten when full) */
+static void
+note(const char *verb, const char *a, const char *b)
+{
+    size_t i = n_events < 64 ? n_events++ : 63;
+
+    snprintf(events[i], sizeof(events[i]), "%s %s%s%s", verb, a,
+             b != NULL ? " " : "", b != NULL ? b : "");
+}
+
+/* __wrap_fsync - record the path of fd, then fsync (or fail once) */
+int
+__wrap_fsync(int fd)
+{
+    char link[64];
+    char path[PATH_MAX];
+    ssize_t n;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    n = readlink(link, path, sizeof(path) - 1);
+    path[n > 0 ? n : 0] = '\0';
+    note("fsync", path, NULL);
+    if (is_fsync_failing) {
+        is_fsync_failing = false;
+        errno = EIO;
+        return -1;
+    }
+    return __real_fsync(fd);
+}
+
+/* __wrap_rename - record, then rename */
+int
+__wrap_rename(const char *from, const char *to)
+{
+    note("rename", from, to);
+    return __real_rename(from, to);
+}
 
 /* fake_txt - no TXT anywhere */
 static enum destverify_lookup
@@ -72,11 +130,19 @@ setup(void **state)
     snprintf(capture, sizeof(capture), "%s/capture", dir);
     snprintf(cap_cmd, sizeof(cap_cmd), "%s/cap.sh", dir);
     snprintf(fail_cmd, sizeof(fail_cmd), "%s/fail.sh", dir);
+    snprintf(once_cmd, sizeof(once_cmd), "%s/once.sh", dir);
     snprintf(spool, sizeof(spool), "%s/spool", dir);
     snprintf(body, sizeof(body),
              "{ echo \"ARGS $*\"; cat; echo; echo END; } >>%s", capture);
     script(cap_cmd, body);
     script(fail_cmd, "cat >/dev/null; exit 75");
+    /* fails the first time, then captures as cap.sh */
+    snprintf(body, sizeof(body),
+             "if [ ! -f %s/failed ]; then cat >/dev/null; : >%s/failed; "
+             "exit 75; fi\n"
+             "{ echo \"ARGS $*\"; cat; echo; echo END; } >>%s",
+             dir, dir, capture);
+    script(once_cmd, body);
     return 0;
 }
 
@@ -146,9 +212,11 @@ count_dir(const char *sub)
     return n;
 }
 
-/* new_afrf - a reporter spooling to spool, running cmd */
+/* new_afrf_retry - a reporter spooling to spool, running cmd, retrying
+ * every interval */
 static struct afrf *
-new_afrf(struct cfg **cfg, const char *cmd, const char *queue_size)
+new_afrf_retry(struct cfg **cfg, const char *cmd, const char *queue_size,
+               const char *interval)
 {
     struct afrf_env env = { 0 };
     const char *why;
@@ -162,11 +230,20 @@ new_afrf(struct cfg **cfg, const char *cmd, const char *queue_size)
     assert_int_equal(cfg_set(*cfg, CFG_FAILUREREPORTSSPOOL, spool, &why), 0);
     assert_int_equal(
         cfg_set(*cfg, CFG_FAILUREREPORTSQUEUESIZE, queue_size, &why), 0);
+    assert_int_equal(
+        cfg_set(*cfg, CFG_FAILUREREPORTSRETRYINTERVAL, interval, &why), 0);
     env.cfg = *cfg;
     env.hostname = "mx.receiver.test";
     env.verify.txt = fake_txt;
     env.verify.org = fake_org;
     return afrf_new(&env);
+}
+
+/* new_afrf - a reporter spooling to spool, running cmd */
+static struct afrf *
+new_afrf(struct cfg **cfg, const char *cmd, const char *queue_size)
+{
+    return new_afrf_retry(cfg, cmd, queue_size, "5m");
 }
 
 /* the event of a failing message */
@@ -452,7 +529,7 @@ test_retries(void **state)
     assert_non_null(sp);
     assert_int_equal(afrf_spool_put(sp, j, &why), 0);
     for (int i = 0; i < AFRF_SPOOL_MAX_TRIES + 2; i++)
-        afrf_spool_run(sp, give_up, &calls);
+        afrf_spool_run(sp, AFRF_SPOOL_PASS_ALL, give_up, &calls);
     assert_int_equal(calls, AFRF_SPOOL_MAX_TRIES);
     assert_int_equal(count_dir("new"), 0);
     assert_int_equal(afrf_spool_count(sp), 0);
@@ -461,13 +538,192 @@ test_retries(void **state)
     dmarc_rec_free(&m.rec);
 }
 
+/* sleep_ms - wait ms milliseconds */
+static void
+sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+static void
+test_retry_timer(void **state)
+{
+    struct afrf_stats st;
+    struct cfg *cfg;
+    struct afrf *a;
+    struct msg m;
+    char path[256];
+    char *cap;
+    int waited = 0;
+
+    (void)state;
+    clean_spool();
+    unlink(capture);
+    snprintf(path, sizeof(path), "%s/failed", dir);
+    unlink(path);
+    a = new_afrf_retry(&cfg, once_cmd, "10", "1");
+    msg_init(&m);
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
+    assert_int_equal(afrf_flush(a, 5000), 0);
+    afrf_stats(a, &st);
+    assert_int_equal(st.failed, 1);
+    /* no new report, no restart: the timer sends it within a few s */
+    do {
+        sleep_ms(100);
+        afrf_stats(a, &st);
+    } while (st.sent == 0 && ++waited < 50);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.failed, 1);
+    assert_int_equal(afrf_flush(a, 5000), 0);
+    assert_int_equal(count_dir("new"), 0);
+    cap = slurp();
+    assert_non_null(strstr(cap, "Original-Envelope-Id: QIDSPOOL\r\n"));
+    free(cap);
+    afrf_free(a);
+    cfg_free(cfg);
+    unlink(path);
+    dmarc_rec_free(&m.rec);
+}
+
+static void
+test_pass_new(void **state)
+{
+    struct afrf_spool *sp;
+    struct msg m;
+    struct afrf_job *j;
+    const char *why = NULL;
+    size_t calls = 0;
+
+    (void)state;
+    clean_spool();
+    msg_init(&m);
+    j = make_job(&m);
+    sp = afrf_spool_new(spool, 4);
+    assert_non_null(sp);
+    assert_int_equal(afrf_spool_put(sp, j, &why), 0);
+    /* the pass after the report tries it once */
+    afrf_spool_run(sp, AFRF_SPOOL_PASS_NEW, give_up, &calls);
+    assert_int_equal(calls, 1);
+    /* the passes of later reports leave it to the timer */
+    afrf_spool_run(sp, AFRF_SPOOL_PASS_NEW, give_up, &calls);
+    afrf_spool_run(sp, AFRF_SPOOL_PASS_NEW, give_up, &calls);
+    assert_int_equal(calls, 1);
+    assert_int_equal(count_dir("new"), 1);
+    /* the timer's pass retries it */
+    afrf_spool_run(sp, AFRF_SPOOL_PASS_ALL, give_up, &calls);
+    assert_int_equal(calls, 2);
+    afrf_spool_free(sp);
+    afrf_job_free(j);
+    dmarc_rec_free(&m.rec);
+}
+
+/* find_event - the index of the first event from start equal to want,
+ * or n_events */
+static size_t
+find_event(size_t start, const char *want)
+{
+    for (size_t i = start; i < n_events; i++) {
+        if (strcmp(events[i], want) == 0)
+            return i;
+    }
+    return n_events;
+}
+
+/* only_name - the one file name in spool/sub into out */
+static void
+only_name(const char *sub, char *out, size_t size)
+{
+    char path[256];
+    struct dirent *de;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "%s/%s", spool, sub);
+    d = opendir(path);
+    assert_non_null(d);
+    out[0] = '\0';
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): one thread, one stream */
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] != '.')
+            snprintf(out, size, "%s", de->d_name);
+    }
+    closedir(d);
+    assert_true(out[0] != '\0');
+}
+
+/* done - a send that succeeds */
+static bool
+done(void *arg, struct afrf_job *j)
+{
+    (void)j;
+    (*(size_t *)arg)++;
+    return true;
+}
+
+static void
+test_durability(void **state)
+{
+    char real[PATH_MAX];
+    char name[NAME_MAX + 1];
+    char want[2 * PATH_MAX + 16];
+    struct afrf_spool *sp;
+    struct msg m;
+    struct afrf_job *j;
+    const char *why = NULL;
+    size_t calls = 0;
+    size_t i;
+
+    (void)state;
+    clean_spool();
+    msg_init(&m);
+    j = make_job(&m);
+    sp = afrf_spool_new(spool, 4);
+    assert_non_null(sp);
+    assert_non_null(realpath(spool, real));
+    /* put: fsync of the file in tmp/, rename into new/, fsync of new/ */
+    n_events = 0;
+    assert_int_equal(afrf_spool_put(sp, j, &why), 0);
+    only_name("new", name, sizeof(name));
+    snprintf(want, sizeof(want), "fsync %s/tmp/%s", real, name);
+    i = find_event(0, want);
+    assert_true(i < n_events);
+    snprintf(want, sizeof(want), "rename %s/tmp/%s %s/new/%s", spool, name,
+             spool, name);
+    i = find_event(i + 1, want);
+    assert_true(i < n_events);
+    snprintf(want, sizeof(want), "fsync %s/new", real);
+    assert_true(find_event(i + 1, want) < n_events);
+    /* a pass that sends it syncs new/ after the removal */
+    n_events = 0;
+    afrf_spool_run(sp, AFRF_SPOOL_PASS_NEW, done, &calls);
+    assert_int_equal(calls, 1);
+    assert_int_equal(count_dir("new"), 0);
+    assert_true(find_event(0, want) < n_events);
+    /* a failing fsync of the file: the report is not spooled, no file
+     * is left behind */
+    is_fsync_failing = true;
+    assert_int_equal(afrf_spool_put(sp, j, &why), -1);
+    assert_int_equal(count_dir("new"), 0);
+    assert_int_equal(count_dir("tmp"), 0);
+    assert_int_equal(afrf_spool_count(sp), 0);
+    afrf_spool_free(sp);
+    /* a move to bad/ syncs bad/ */
+    test_bad_file(state);
+    snprintf(want, sizeof(want), "fsync %s/bad", real);
+    assert_true(find_event(0, want) < n_events);
+    afrf_job_free(j);
+    dmarc_rec_free(&m.rec);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_restart),  cmocka_unit_test(test_codec),
-        cmocka_unit_test(test_bad_file), cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_retries),
+        cmocka_unit_test(test_restart),     cmocka_unit_test(test_codec),
+        cmocka_unit_test(test_bad_file),    cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_retries),     cmocka_unit_test(test_durability),
+        cmocka_unit_test(test_retry_timer), cmocka_unit_test(test_pass_new),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
