@@ -2,13 +2,14 @@
  * records - the grouped rows of one report.
  *
  * Three statements walk the period's messages of one policy domain in
- * the same (received, id) order: the messages themselves (from the
- * covering index messages_by_pdomain alone), their DKIM signatures and
- * their override reasons.  They are merged here, one message at a time,
- * into a key holding every value of its <record> by id (names are looked
- * up once per group, through reporter/names.c), and counted in
- * reporter/groups.c.  A signature or reason row whose message the
- * message walk has passed (data added in between) is skipped.
+ * the same (received, id) order over the index messages_by_pdomain: the
+ * messages themselves (their rows), their DKIM signatures and their
+ * override reasons (the last two from the index and their own tables).
+ * They are merged here, one message at a time, into a key holding every
+ * value of its <record> by id (names are looked up once per group,
+ * through reporter/names.c), and counted in reporter/groups.c.  A
+ * signature or reason row whose message the message walk has passed (a
+ * message without a record, or data added in between) is skipped.
  *
  * Key layout, native 64-bit integers: ip_id, action, align_dkim,
  * align_spf, policy, from_id, env_id, spf, spf_scope, spf_domain_id (0
@@ -75,6 +76,8 @@ enum records_field {
     F_SPF_DOMAIN
 };
 
+/* the period of one policy domain: the signature and reason walks are
+ * answered by the index messages_by_pdomain alone (sql/004) */
 #define RECORDS_WHERE                                                   \
     " WHERE m.pdomain_id = ?1 AND m.received >= ?2 AND m.received < ?3" \
     " AND m.policy <> 14"
@@ -87,8 +90,7 @@ static const char *const records_sql[R_COUNT] = {
     [R_SIGS] = "SELECT m.received, m.id, s.domain_id,"
                " coalesce(s.selector, ''), s.result"
                " FROM messages m JOIN signatures s ON s.message_id = "
-               "m.id" RECORDS_WHERE " AND m.sigcount > 0"
-               " ORDER BY m.received, m.id, s.seq",
+               "m.id" RECORDS_WHERE " ORDER BY m.received, m.id, s.seq",
     [R_OVRS] =
         "SELECT m.received, m.id, o.type, o.comment"
         " FROM messages m JOIN overrides o ON o.message_id = m.id" RECORDS_WHERE
