@@ -27,8 +27,8 @@
  */
 #include "reporter/xml.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,14 +219,36 @@ elem_opt(struct xml_report *x, const char *name, const char *text)
         elem(x, name, text);
 }
 
+/* elem_token - write <name>token</name> where token is one of our own
+ * names (agg_*_str), digits or an address agg_ip_format wrote: never
+ * data from the database, so there is nothing to escape and the writer
+ * takes it as it is (its escaping copy costs a tenth of the writer's
+ * time in BENCH=reports) */
+static void
+elem_token(struct xml_report *x, const char *name, const char *token)
+{
+    if (xmlTextWriterStartElement(x->w, XC(name)) < 0 ||
+        xmlTextWriterWriteRaw(x->w, XC(token)) < 0 ||
+        xmlTextWriterEndElement(x->w) < 0)
+        x->is_failed = true;
+}
+
 /* elem_num - write <name>v</name> for a signed integer */
 static void
 elem_num(struct xml_report *x, const char *name, int64_t v)
 {
     char num[24];
+    char *p = num + sizeof(num) - 1;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-    (void)snprintf(num, sizeof(num), "%" PRId64, v); /* always fits */
-    elem(x, name, num);
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        *--p = '-';
+    elem_token(x, name, p);
 }
 
 /* start - open element name */
@@ -269,10 +291,10 @@ write_policy(struct xml_report *x, const struct agg_policy *p)
 {
     start(x, "policy_published");
     elem(x, "domain", p->domain);
-    elem(x, "adkim", agg_alignment_str(p->adkim));
-    elem(x, "aspf", agg_alignment_str(p->aspf));
-    elem(x, "p", agg_disposition_str(p->p));
-    elem(x, "sp", agg_disposition_str(p->sp));
+    elem_token(x, "adkim", agg_alignment_str(p->adkim));
+    elem_token(x, "aspf", agg_alignment_str(p->aspf));
+    elem_token(x, "p", agg_disposition_str(p->p));
+    elem_token(x, "sp", agg_disposition_str(p->sp));
     elem_num(x, "pct", (int64_t)p->pct);
     elem(x, "fo", p->fo != NULL && *p->fo != '\0' ? p->fo : "0");
     end(x);
@@ -405,15 +427,15 @@ static void
 write_row(struct xml_report *x, const struct agg_row *r, const char *ip)
 {
     start(x, "row");
-    elem(x, "source_ip", ip);
+    elem_token(x, "source_ip", ip);
     elem_num(x, "count", (int64_t)r->count);
     start(x, "policy_evaluated");
-    elem(x, "disposition", agg_disposition_str(r->disposition));
-    elem(x, "dkim", agg_dmarc_result_str(r->dkim));
-    elem(x, "spf", agg_dmarc_result_str(r->spf));
+    elem_token(x, "disposition", agg_disposition_str(r->disposition));
+    elem_token(x, "dkim", agg_dmarc_result_str(r->dkim));
+    elem_token(x, "spf", agg_dmarc_result_str(r->spf));
     for (size_t i = 0; i < r->reason_count; i++) {
         start(x, "reason");
-        elem(x, "type", agg_reason_str(r->reasons[i].type));
+        elem_token(x, "type", agg_reason_str(r->reasons[i].type));
         elem_opt(x, "comment", r->reasons[i].comment);
         end(x);
     }
@@ -432,7 +454,7 @@ write_auth(struct xml_report *x, const struct agg_row *r)
         start(x, "dkim");
         elem(x, "domain", d->domain);
         elem_opt(x, "selector", d->selector);
-        elem(x, "result", agg_dkim_result_str(d->result));
+        elem_token(x, "result", agg_dkim_result_str(d->result));
         elem_opt(x, "human_result", d->human_result);
         end(x);
     }
@@ -441,8 +463,8 @@ write_auth(struct xml_report *x, const struct agg_row *r)
 
         start(x, "spf");
         elem(x, "domain", s->domain);
-        elem(x, "scope", agg_spf_scope_str(s->scope));
-        elem(x, "result", agg_spf_result_str(s->result));
+        elem_token(x, "scope", agg_spf_scope_str(s->scope));
+        elem_token(x, "result", agg_spf_result_str(s->result));
         end(x);
     }
     end(x);
