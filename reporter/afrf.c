@@ -342,6 +342,10 @@ decide(const struct afrf *a, const struct afrf_event *ev, const char **why)
         *why = "no ruf";
         return AFRF_KIND_NONE;
     }
+    if (ev->rec->psd == DMARC_REC_PSD_YES && a->n_bcc == 0) {
+        *why = "psd=y: its ruf is not used (RFC 9991 section 2)";
+        return AFRF_KIND_NONE;
+    }
     if (afrf_job_is_report(ev, why))
         return AFRF_KIND_NONE;
     in.fo = ev->rec->fo;

@@ -102,8 +102,15 @@ plan(const struct afrf_send_cfg *c, const struct afrf_job *j,
     p->count = 0;
     memset(&rec, 0, sizeof(rec));
     if (j->rec_text != NULL && dmarc_rec_parse(str_cstr(j->rec_text), &rec,
-                                               &why) != DMARC_REC_NOT_DMARC)
-        dest_plan_make_ruf(c->verify, j->policy_domain, &rec, 0, p);
+                                               &why) != DMARC_REC_NOT_DMARC) {
+        /* RFC 9991 section 2: the ruf of a public suffix domain's
+         * record (psd=y) is not used */
+        if (rec.psd == DMARC_REC_PSD_YES && rec.ruf_count > 0)
+            log_info("%s: failure report not sent to the ruf of %s: psd=y",
+                     j->r.jobid != NULL ? j->r.jobid : "-", j->policy_domain);
+        else
+            dest_plan_make_ruf(c->verify, j->policy_domain, &rec, 0, p);
+    }
     dmarc_rec_free(&rec);
     for (size_t i = 0; i < p->count; i++) {
         const struct dest *d = &p->d[i];

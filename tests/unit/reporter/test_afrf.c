@@ -412,6 +412,18 @@ test_bcc_and_size(void **state)
     cap = slurp();
     assert_non_null(strstr(cap, "\r\nTo: copy@receiver.test\r\n"));
     free(cap);
+    dmarc_rec_free(&m.rec);
+    /* psd=y: its ruf is not used (RFC 9991 section 2), the Bcc still is */
+    unlink(capture);
+    msg_init(&m, "v=DMARC1; p=reject; psd=y; ruf=mailto:ruf@example.com");
+    m.ev.jobid = "QID3";
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
+    assert_int_equal(afrf_flush(a, 5000), 0);
+    cap = slurp();
+    assert_non_null(strstr(cap, "ARGS -i -f dmarc@receiver.test "
+                                "copy@receiver.test\n"));
+    assert_null(strstr(cap, "ruf@example.com"));
+    free(cap);
     afrf_free(a);
     cfg_free(cfg);
     dmarc_rec_free(&m.rec);
@@ -426,6 +438,10 @@ test_silence(void **state)
     struct msg m;
 
     (void)state;
+    msg_init(&m, "v=DMARC1; p=reject; psd=y; ruf=mailto:ruf@example.com");
+    /* psd=y without a Bcc: nothing (RFC 9991 section 2) */
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_SILENT);
+    dmarc_rec_free(&m.rec);
     msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com");
     m.hdrs[3] = (struct afrf_hdr){ "Auto-Submitted", " auto-replied" };
     m.ev.n_hdrs = 4;
