@@ -140,8 +140,11 @@ out:
     return keep(j, buf_steal(&b));
 }
 
-/* alignment - Identity-Alignment (RFC 7489 section 7.3.1): the
- * mechanisms that produced an aligned pass, or "none" */
+/* alignment - Identity-Alignment as RFC 9991 section 4 defines it: the
+ * mechanisms that did NOT produce an aligned pass, or "none" when both
+ * did.  RFC 7489 section 7.3.1 listed the ones that did; RFC 9991
+ * obsoletes that text and reverses the meaning (same grammar), so a
+ * DMARC failure, where neither passed aligned, reads "dkim, spf". */
 static const char *
 alignment(const struct afrf_event *ev)
 {
@@ -151,11 +154,11 @@ alignment(const struct afrf_event *ev)
     for (size_t i = 0; i < ev->n_dkim; i++)
         dkim = dkim ||
                (ev->dkim[i].result == AFRF_AUTH_PASS && ev->dkim[i].is_aligned);
-    if (dkim && spf)
+    if (!dkim && !spf)
         return "dkim, spf";
-    if (dkim)
+    if (!dkim)
         return "dkim";
-    return spf ? "spf" : "none";
+    return !spf ? "spf" : "none";
 }
 
 /* pick_dkim - the signature the DKIM-* fields describe: an aligned one

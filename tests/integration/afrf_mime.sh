@@ -68,7 +68,7 @@ for i in (1, 2, 3):
         if fb[f] is None:
             fail('report %d: no %s' % (i, f))
     want = {'Feedback-Type': 'auth-failure', 'Version': '1',
-            'Auth-Failure': 'dmarc', 'Identity-Alignment': 'none',
+            'Auth-Failure': 'dmarc', 'Identity-Alignment': 'dkim, spf',
             'Source-IP': '203.0.113.66', 'Source-Port': '40123',
             'Reported-Domain': 'example.com', 'Delivery-Result': 'reject',
             'DKIM-Domain': 'example.com', 'DKIM-Selector': 'sel1',

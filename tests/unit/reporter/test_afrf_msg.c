@@ -191,6 +191,50 @@ test_dkim_fields(void **state)
     }
 }
 
+/* one authentication outcome and its Identity-Alignment (RFC 9991
+ * section 4: the mechanisms without an aligned pass) */
+struct align_case {
+    enum afrf_auth spf;  /* SPF result */
+    bool spf_aligned;    /* SPF domain aligned */
+    enum afrf_auth dkim; /* DKIM result; AFRF_AUTH_NONE: unsigned */
+    bool dkim_aligned;   /* d= aligned */
+    const char *want;    /* Identity-Alignment */
+};
+
+static const struct align_case align_cases[] = {
+    { AFRF_AUTH_FAIL, true, AFRF_AUTH_FAIL, true, "dkim, spf" },
+    { AFRF_AUTH_PASS, false, AFRF_AUTH_PASS, false, "dkim, spf" },
+    { AFRF_AUTH_NONE, false, AFRF_AUTH_NONE, false, "dkim, spf" },
+    { AFRF_AUTH_PASS, true, AFRF_AUTH_FAIL, true, "dkim" },
+    { AFRF_AUTH_PASS, true, AFRF_AUTH_NONE, false, "dkim" },
+    { AFRF_AUTH_FAIL, true, AFRF_AUTH_PASS, true, "spf" },
+    { AFRF_AUTH_SOFTFAIL, true, AFRF_AUTH_PASS, true, "spf" },
+    { AFRF_AUTH_PASS, true, AFRF_AUTH_PASS, true, "none" },
+};
+
+/* test_identity_alignment - every row of align_cases */
+static void
+test_identity_alignment(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(align_cases) / sizeof(align_cases[0]); k++) {
+        const struct align_case *c = &align_cases[k];
+        struct msg m;
+        struct afrf_job *j;
+
+        msg_init(&m, c->dkim != AFRF_AUTH_NONE ? "example.com" : NULL, "sel1",
+                 NULL);
+        m.ev.spf = c->spf;
+        m.ev.spf_domain = "example.com";
+        m.ev.is_spf_aligned = c->spf_aligned;
+        m.dkim[0].result = c->dkim;
+        m.dkim[0].is_aligned = c->dkim_aligned;
+        j = job(&m, false);
+        assert_string_equal(j->r.alignment, c->want);
+        afrf_job_free(j);
+    }
+}
+
 /* build - the report of j into a new buffer (caller frees) */
 static char *
 build(struct afrf_job *j)
@@ -341,6 +385,7 @@ main(void)
         cmocka_unit_test(test_spf_dns),
         cmocka_unit_test(test_spf_dns_long),
         cmocka_unit_test(test_dkim_fields),
+        cmocka_unit_test(test_identity_alignment),
         cmocka_unit_test(test_body_whole),
         cmocka_unit_test(test_body_headers),
         cmocka_unit_test(test_body_limit),
