@@ -1,0 +1,116 @@
+/*
+ * test_afrf_spoolfile - the failure report spool file codec: it reads
+ * back what it writes (and that encodes to the same bytes), and refuses
+ * every truncation, trailing bytes and a set of malformed files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "reporter/afrf_job.h"
+#include "reporter/afrf_spoolfile.h"
+#include "tests/unit/reporter/afrf_fixture.h"
+
+/* decode_bad - p (len bytes) is refused */
+static void
+decode_bad(const char *p, size_t len)
+{
+    struct afrf_job *j = NULL;
+    const char *why = NULL;
+
+    assert_int_equal(afrf_spoolfile_decode(p, len, &j, &why),
+                     AFRF_SPOOLFILE_BAD);
+    assert_non_null(why);
+    assert_null(j);
+}
+
+/* mutate - b's text with the first from replaced by to, refused */
+static void
+mutate(const struct buf *b, const char *from, const char *to)
+{
+    const char *s = buf_cstr(b);
+    const char *at = strstr(s, from);
+    size_t off;
+    struct buf t;
+
+    assert_non_null(at);
+    off = (size_t)(at - s);
+    buf_init(&t, AFRF_SPOOLFILE_MAX);
+    assert_int_equal(buf_append(&t, s, off), 0);
+    assert_int_equal(buf_append_str(&t, to), 0);
+    assert_int_equal(
+        buf_append(&t, at + strlen(from), b->len - off - strlen(from)), 0);
+    decode_bad(buf_cstr(&t), t.len);
+    buf_free(&t);
+}
+
+static void
+test_codec(void **state)
+{
+    struct afrf_fixture_msg m;
+    struct afrf_job *j;
+    struct afrf_job *k = NULL;
+    const char *why = NULL;
+    struct buf b;
+    struct buf c;
+
+    (void)state;
+    afrf_fixture_msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com",
+                          "QIDSPOOL", "spooled stuff");
+    m.ev.client_port = 2525;
+    m.ev.body = "body line\r\n";
+    m.ev.body_len = strlen(m.ev.body);
+    j = afrf_fixture_job(&m.ev, true);
+    buf_init(&b, AFRF_SPOOLFILE_MAX);
+    buf_init(&c, AFRF_SPOOLFILE_MAX);
+    assert_int_equal(afrf_spoolfile_encode(j, &b), 0);
+    assert_int_equal(afrf_spoolfile_decode(buf_cstr(&b), b.len, &k, &why),
+                     AFRF_SPOOLFILE_OK);
+    /* what is read back encodes to the same bytes */
+    assert_int_equal(afrf_spoolfile_encode(k, &c), 0);
+    assert_int_equal(b.len, c.len);
+    assert_memory_equal(buf_cstr(&b), buf_cstr(&c), b.len);
+    assert_string_equal(k->r.jobid, "QIDSPOOL");
+    assert_int_equal(k->r.source_port, 2525);
+    assert_int_equal(k->r.body_len, strlen("body line\r\n"));
+    assert_null(k->r.dkim_domain);
+    /* every truncation is refused */
+    for (size_t n = 0; n < b.len; n++)
+        decode_bad(buf_cstr(&b), n);
+    /* malformed files */
+    mutate(&b, "dmarcsuite-afrf-spool 1", "dmarcsuite-afrf-spool 2");
+    mutate(&b, "kind 1\n1", "kind 1\n9");
+    mutate(&b, "kind 1\n1", "kind 1\nx");
+    mutate(&b, "jobid 8\n", "jobid 9\n");
+    mutate(&b, "jobid 8\n", "jobid 99999999999999999999\n");
+    mutate(&b, "jobid 8\n", "jobid -1\n");
+    mutate(&b, "jobid 8\n", "jobid  8\n");
+    mutate(&b, "from 19\n", "from -\n");
+    mutate(&b, "host ", "hots ");
+    mutate(&b, "QIDSPOOL", "QID\0POOL");
+    mutate(&b, "source-port 4\n2525", "source-port 4\n25 5");
+    mutate(&b, "source-port 4\n2525", "source-port 5\n65536");
+    assert_int_equal(buf_putc(&c, 'x'), 0);
+    decode_bad(buf_cstr(&c), c.len); /* trailing bytes */
+    decode_bad("", 0);
+    afrf_job_free(k);
+    afrf_job_free(j);
+    buf_free(&b);
+    buf_free(&c);
+    afrf_fixture_msg_free(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_codec),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
