@@ -56,7 +56,7 @@ enum spool_field {
 /* field names; a leading '!' marks a field that must be present */
 static const char *const field_names[F_COUNT] = {
     "!kind",         "!from",          "!host",         "jobid",
-    "!arrival",      "!source-ip",     "!source-port",  "!mail-from",
+    "!arrival",      "source-ip",      "!source-port",  "!mail-from",
     "rcpt-to",       "!domain",        "!auth-results", "alignment",
     "delivery",      "dmarc",          "dkim-domain",   "dkim-selector",
     "dkim-identity", "!policy-domain", "rec-text",      "spf-domain",
@@ -180,7 +180,11 @@ set_text(struct afrf_job *j, const struct str *v)
     r->from = own_text(j, v[F_FROM]);
     r->host = own_text(j, v[F_HOST]);
     r->jobid = own_text(j, v[F_JOBID]);
-    r->source_ip = own_text(j, v[F_SOURCE_IP]);
+    /* leniency: a file spooled by an older version holds "unknown" for
+     * a missing client address; it is read as absent (no Source-IP) */
+    if (v[F_SOURCE_IP].p != NULL &&
+        !str_eq(v[F_SOURCE_IP], str_cstr("unknown")))
+        r->source_ip = own_text(j, v[F_SOURCE_IP]);
     r->mail_from = own_text(j, v[F_MAIL_FROM]);
     r->rcpt_to = own_text(j, v[F_RCPT_TO]);
     r->domain = own_text(j, v[F_DOMAIN]);

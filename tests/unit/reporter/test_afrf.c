@@ -298,6 +298,63 @@ test_bcc_and_size(void **state)
     dmarc_rec_free(&m.rec);
 }
 
+/* count - occurrences of needle in hay */
+static size_t
+count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* test_size_fallback - a ruf "!size" the whole message (message/rfc822)
+ * passes gets the headers-only form (text/rfc822-headers) when that
+ * fits, in a run of its own; one too small for either gets nothing */
+static void
+test_size_fallback(void **state)
+{
+    static const char *const kv[] = { "FailureReportsBody", "true", NULL };
+    struct cfg *cfg;
+    struct afrf *a = new_afrf(&cfg, kv);
+    struct afrf_fixture_msg m;
+    char *body = malloc(20000);
+    const char *second;
+    char *cap;
+
+    (void)state;
+    assert_non_null(body);
+    memset(body, 'x', 19998);
+    memcpy(body + 19998, "\r\n", 2);
+    unlink(fx.capture);
+    msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com,"
+                 "mailto:small@example.com!10k,mailto:tiny@example.com!100");
+    m.ev.body = body;
+    m.ev.body_len = 20000;
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
+    assert_int_equal(afrf_flush(a, 5000), 0);
+    cap = afrf_fixture_slurp(&fx);
+    assert_int_equal(count(cap, "ARGS "), 2);
+    assert_non_null(strstr(cap, "ARGS -i -f dmarc@receiver.test "
+                                "ruf@example.com\n"));
+    second = strstr(cap, "ARGS -i -f dmarc@receiver.test "
+                         "small@example.com\n");
+    assert_non_null(second);
+    /* the whole message to ruf@, the header alone to small@ */
+    assert_int_equal(count(cap, "Content-Type: message/rfc822\r\n"), 1);
+    assert_null(strstr(second, "Content-Type: message/rfc822\r\n"));
+    assert_non_null(strstr(second, "Content-Type: text/rfc822-headers\r\n"));
+    assert_non_null(strstr(second, "\r\nTo: small@example.com\r\n"));
+    assert_null(strstr(second, "xxxxxxxx"));
+    assert_null(strstr(cap, "tiny@example.com"));
+    free(cap);
+    afrf_free(a);
+    cfg_free(cfg);
+    afrf_fixture_msg_free(&m);
+    free(body);
+}
+
 static void
 test_silence(void **state)
 {
@@ -386,6 +443,7 @@ main(void)
         cmocka_unit_test(test_hanging_command),
         cmocka_unit_test(test_unverified_external),
         cmocka_unit_test(test_bcc_and_size),
+        cmocka_unit_test(test_size_fallback),
         cmocka_unit_test(test_silence),
         cmocka_unit_test(test_redact),
     };

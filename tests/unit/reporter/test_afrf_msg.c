@@ -4,7 +4,7 @@
  * the DKIM-* fields a job writes (grammar of d=, s=, i=), and the
  * original part: text/rfc822-headers, or message/rfc822 with the body
  * (CRLF line ends, bare LF and CR made CRLF, a body over the limit left
- * out, never cut).
+ * out, never cut); Source-IP only for an IP literal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -303,6 +303,53 @@ test_body_limit(void **state)
     free(body);
 }
 
+/* one client address and the Source-IP field expected */
+struct ip_case {
+    const char *ip;   /* the event's client address */
+    const char *want; /* the field, or NULL: no Source-IP at all */
+};
+
+static const struct ip_case ip_cases[] = {
+    { "192.0.2.10", "\r\nSource-IP: 192.0.2.10\r\n" },
+    { "2001:db8::1", "\r\nSource-IP: 2001:db8::1\r\n" },
+    /* RFC 5965 section 3.5: IPv4address / IPv6address only, so an
+     * unknown address leaves the field out */
+    { NULL, NULL },
+    { "", NULL },
+    { "unknown", NULL },
+    { "192.0.2.300", NULL },
+    { "192.0.2.10\r\nX-Evil: 1", NULL },
+};
+
+/* test_source_ip - every row of ip_cases; the Subject says "(unknown)"
+ * when there is no address */
+static void
+test_source_ip(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(ip_cases) / sizeof(ip_cases[0]); k++) {
+        const struct ip_case *c = &ip_cases[k];
+        struct afrf_fixture_msg m;
+        struct afrf_job *j;
+        char *r;
+
+        msg_init(&m, NULL, NULL, NULL);
+        m.ev.client_ip = c->ip;
+        j = job(&m, false);
+        r = build(j);
+        if (c->want == NULL) {
+            assert_null(j->r.source_ip);
+            assert_null(strstr(r, "Source-IP:"));
+            assert_non_null(strstr(r, "\r\nSubject: DMARC failure report for "
+                                      "example.com from (unknown)\r\n"));
+        } else {
+            assert_non_null(strstr(r, c->want));
+        }
+        free(r);
+        afrf_job_free(j);
+    }
+}
+
 int
 main(void)
 {
@@ -313,6 +360,7 @@ main(void)
         cmocka_unit_test(test_body_whole),
         cmocka_unit_test(test_body_headers),
         cmocka_unit_test(test_body_limit),
+        cmocka_unit_test(test_source_ip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * test_afrf_spoolfile - the failure report spool file codec: it reads
  * back what it writes (and that encodes to the same bytes), and refuses
- * every truncation, trailing bytes and a set of malformed files.
+ * every truncation, trailing bytes and a set of malformed files; the
+ * client address may be absent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,11 +106,57 @@ test_codec(void **state)
     afrf_fixture_msg_free(&m);
 }
 
+/* test_no_source_ip - a job without a client address round-trips with
+ * "source-ip -"; a file of an older version with "unknown" there reads
+ * as no address */
+static void
+test_no_source_ip(void **state)
+{
+    struct afrf_fixture_msg m;
+    struct afrf_job *j;
+    struct afrf_job *k = NULL;
+    const char *why = NULL;
+    struct buf b;
+    struct buf t;
+    const char *s;
+    const char *at;
+
+    (void)state;
+    afrf_fixture_msg_init(&m, NULL, "QIDSPOOL", "spooled stuff");
+    m.ev.client_ip = NULL;
+    j = afrf_fixture_job(&m.ev, false);
+    assert_null(j->r.source_ip);
+    buf_init(&b, AFRF_SPOOLFILE_MAX);
+    assert_int_equal(afrf_spoolfile_encode(j, &b), 0);
+    s = buf_cstr(&b);
+    at = strstr(s, "\nsource-ip -\n");
+    assert_non_null(at);
+    assert_int_equal(afrf_spoolfile_decode(s, b.len, &k, &why),
+                     AFRF_SPOOLFILE_OK);
+    assert_null(k->r.source_ip);
+    afrf_job_free(k);
+    k = NULL;
+    /* the same file as an older version wrote it */
+    buf_init(&t, AFRF_SPOOLFILE_MAX);
+    assert_int_equal(buf_append(&t, s, (size_t)(at - s)), 0);
+    assert_int_equal(buf_append_str(&t, "\nsource-ip 7\nunknown\n"), 0);
+    assert_int_equal(buf_append_str(&t, at + strlen("\nsource-ip -\n")), 0);
+    assert_int_equal(afrf_spoolfile_decode(buf_cstr(&t), t.len, &k, &why),
+                     AFRF_SPOOLFILE_OK);
+    assert_null(k->r.source_ip);
+    afrf_job_free(k);
+    buf_free(&t);
+    buf_free(&b);
+    afrf_job_free(j);
+    afrf_fixture_msg_free(&m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codec),
+        cmocka_unit_test(test_no_source_ip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
