@@ -130,6 +130,13 @@ AFRF_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
 	$(wildcard tests/unit/reporter/test_afrf*.c))
 $(AFRF_FIXTURE_TESTS): $(AFRF_FIXTURE)
 $(AFRF_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(AFRF_FIXTURE)
+# ... and the policy tests tests/unit/milter/policy_fixture.c (the fake
+# organizational-domain lookup and policy_evaluate in one call).
+POLICY_FIXTURE := $(BUILD)/tests/unit/milter/policy_fixture.o
+POLICY_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
+	$(wildcard tests/unit/milter/test_policy*.c))
+$(POLICY_FIXTURE_TESTS): $(POLICY_FIXTURE)
+$(POLICY_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(POLICY_FIXTURE)
 
 # test_afrf_spool checks the order of fsync and rename in the spool with
 # link-time mocks (see the test's header comment).
