@@ -30,24 +30,47 @@ decode_bad(const char *p, size_t len)
     assert_null(j);
 }
 
-/* mutate - b's text with the first from replaced by to, refused */
+/* splice - into t (initialised here; caller frees), b's text with the
+ * first from replaced by to */
 static void
-mutate(const struct buf *b, const char *from, const char *to)
+splice(const struct buf *b, const char *from, const char *to, struct buf *t)
 {
     const char *s = buf_cstr(b);
     const char *at = strstr(s, from);
     size_t off;
-    struct buf t;
 
     assert_non_null(at);
     off = (size_t)(at - s);
-    buf_init(&t, AFRF_SPOOLFILE_MAX);
-    assert_int_equal(buf_append(&t, s, off), 0);
-    assert_int_equal(buf_append_str(&t, to), 0);
+    buf_init(t, AFRF_SPOOLFILE_MAX);
+    assert_int_equal(buf_append(t, s, off), 0);
+    assert_int_equal(buf_append_str(t, to), 0);
     assert_int_equal(
-        buf_append(&t, at + strlen(from), b->len - off - strlen(from)), 0);
+        buf_append(t, at + strlen(from), b->len - off - strlen(from)), 0);
+}
+
+/* mutate - b's text with the first from replaced by to, refused */
+static void
+mutate(const struct buf *b, const char *from, const char *to)
+{
+    struct buf t;
+
+    splice(b, from, to, &t);
     decode_bad(buf_cstr(&t), t.len);
     buf_free(&t);
+}
+
+/* make_job - the job of a failing message, from client_ip (may be NULL)
+ * port 2525, with a body; m is its message */
+static struct afrf_job *
+make_job(struct afrf_fixture_msg *m, const char *client_ip)
+{
+    afrf_fixture_msg_init(m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com",
+                          "QIDSPOOL", "spooled stuff");
+    m->ev.client_ip = client_ip;
+    m->ev.client_port = 2525;
+    m->ev.body = "body line\r\n";
+    m->ev.body_len = strlen(m->ev.body);
+    return afrf_fixture_job(&m->ev, true);
 }
 
 static void
@@ -61,12 +84,7 @@ test_codec(void **state)
     struct buf c;
 
     (void)state;
-    afrf_fixture_msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com",
-                          "QIDSPOOL", "spooled stuff");
-    m.ev.client_port = 2525;
-    m.ev.body = "body line\r\n";
-    m.ev.body_len = strlen(m.ev.body);
-    j = afrf_fixture_job(&m.ev, true);
+    j = make_job(&m, "192.0.2.10");
     buf_init(&b, AFRF_SPOOLFILE_MAX);
     buf_init(&c, AFRF_SPOOLFILE_MAX);
     assert_int_equal(afrf_spoolfile_encode(j, &b), 0);
@@ -118,29 +136,20 @@ test_no_source_ip(void **state)
     const char *why = NULL;
     struct buf b;
     struct buf t;
-    const char *s;
-    const char *at;
 
     (void)state;
-    afrf_fixture_msg_init(&m, NULL, "QIDSPOOL", "spooled stuff");
-    m.ev.client_ip = NULL;
-    j = afrf_fixture_job(&m.ev, false);
+    j = make_job(&m, NULL);
     assert_null(j->r.source_ip);
     buf_init(&b, AFRF_SPOOLFILE_MAX);
     assert_int_equal(afrf_spoolfile_encode(j, &b), 0);
-    s = buf_cstr(&b);
-    at = strstr(s, "\nsource-ip -\n");
-    assert_non_null(at);
-    assert_int_equal(afrf_spoolfile_decode(s, b.len, &k, &why),
+    assert_non_null(strstr(buf_cstr(&b), "\nsource-ip -\n"));
+    assert_int_equal(afrf_spoolfile_decode(buf_cstr(&b), b.len, &k, &why),
                      AFRF_SPOOLFILE_OK);
     assert_null(k->r.source_ip);
     afrf_job_free(k);
     k = NULL;
     /* the same file as an older version wrote it */
-    buf_init(&t, AFRF_SPOOLFILE_MAX);
-    assert_int_equal(buf_append(&t, s, (size_t)(at - s)), 0);
-    assert_int_equal(buf_append_str(&t, "\nsource-ip 7\nunknown\n"), 0);
-    assert_int_equal(buf_append_str(&t, at + strlen("\nsource-ip -\n")), 0);
+    splice(&b, "\nsource-ip -\n", "\nsource-ip 7\nunknown\n", &t);
     assert_int_equal(afrf_spoolfile_decode(buf_cstr(&t), t.len, &k, &why),
                      AFRF_SPOOLFILE_OK);
     assert_null(k->r.source_ip);
