@@ -326,7 +326,8 @@ test_size_fallback(void **state)
     (void)state;
     assert_non_null(body);
     memset(body, 'x', 19998);
-    memcpy(body + 19998, "\r\n", 2);
+    body[19998] = '\r';
+    body[19999] = '\n';
     unlink(fx.capture);
     msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com,"
                  "mailto:small@example.com!10k,mailto:tiny@example.com!100");
