@@ -120,8 +120,23 @@ TOOL_BINS  := $(TOOL_SRCS:%.c=$(BUILD)/%)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $(ARCHIVES)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJS) $(ARCHIVES) \
-		$(SYS_LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_EXTRA_OBJS) $(TESTLIB_OBJS) \
+		$(ARCHIVES) $(SYS_LIBS) -lcmocka
+
+# The failure report tests share tests/unit/reporter/afrf_fixture.c (the
+# scratch folder, capture script, configuration and message).
+AFRF_FIXTURE := $(BUILD)/tests/unit/reporter/afrf_fixture.o
+AFRF_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
+	$(wildcard tests/unit/reporter/test_afrf*.c))
+$(AFRF_FIXTURE_TESTS): $(AFRF_FIXTURE)
+$(AFRF_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(AFRF_FIXTURE)
+# ... and the policy tests tests/unit/milter/policy_fixture.c (the fake
+# organizational-domain lookup and policy_evaluate in one call).
+POLICY_FIXTURE := $(BUILD)/tests/unit/milter/policy_fixture.o
+POLICY_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
+	$(wildcard tests/unit/milter/test_policy*.c))
+$(POLICY_FIXTURE_TESTS): $(POLICY_FIXTURE)
+$(POLICY_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(POLICY_FIXTURE)
 
 # test_afrf_spool checks the order of fsync and rename in the spool with
 # link-time mocks (see the test's header comment).

@@ -18,7 +18,6 @@
 
 #include "common/db.h"
 #include "common/log.h"
-#include "common/num.h"
 #include "importer/expire.h"
 #include "importer/tool_cfg.h"
 
@@ -46,19 +45,6 @@ usage(void)
     return EX_USAGE;
 }
 
-/* number - a numeric option value in [min, max]: 0, or -1 (logged) */
-static int
-number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    const char *why = NULL;
-
-    if (num_parse_u64(str_cstr(s), min, max, out, &why) < 0) {
-        log_err("'%s': %s", s, why);
-        return -1;
-    }
-    return 0;
-}
-
 /* parse_args - the options: 0, an exit status, or -1 after -V */
 static int
 parse_args(int argc, char **argv, struct opts *o)
@@ -82,10 +68,10 @@ parse_args(int argc, char **argv, struct opts *o)
         } else if (ch == 'd') {
             o->cfg.db = optarg;
         } else if (ch == 'D') {
-            if (number(optarg, 1, EXPIRE_MAX_DAYS, &o->days) < 0)
+            if (tool_cfg_number(optarg, 1, EXPIRE_MAX_DAYS, &o->days) < 0)
                 return usage();
         } else if (ch == 'N') {
-            if (number(optarg, 0, INT64_MAX, &v) < 0)
+            if (tool_cfg_number(optarg, 0, INT64_MAX, &v) < 0)
                 return usage();
             o->now = (int64_t)v;
         } else if (ch == 'v') {
@@ -118,18 +104,11 @@ main(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
-    rc = tool_cfg_load(&o.cfg);
-    if (rc != 0 || o.check_only) {
-        tool_cfg_free(&o.cfg); /* -n: the configuration was checked */
-        return rc;
-    }
+    rc = tool_cfg_open(&o.cfg, o.check_only, &db);
+    if (rc != 0 || db == NULL)
+        return rc; /* db NULL: -n, the configuration was checked */
     if (o.now == 0)
         o.now = (int64_t)time(NULL);
-    db = db_open(o.cfg.db);
-    if (db == NULL) {
-        tool_cfg_free(&o.cfg);
-        return EX_CANTCREAT;
-    }
     rc = expire_run(db, o.now - (int64_t)o.days * 86400, &c);
     db_close(db);
     tool_cfg_free(&o.cfg);

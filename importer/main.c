@@ -11,6 +11,7 @@
  */
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sysexits.h>
@@ -61,6 +62,7 @@ parse_args(int argc, char **argv, struct opts *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    uint64_t v;
     int ch;
 
     /* NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded startup */
@@ -85,8 +87,9 @@ parse_args(int argc, char **argv, struct opts *o)
             o->check_only = true;
             break;
         case 'b':
-            if (tool_cfg_size(optarg, &o->batch) < 0)
+            if (tool_cfg_number(optarg, 1, SIZE_MAX, &v) < 0)
                 return usage();
+            o->batch = (size_t)v;
             break;
         case 'V':
             printf("dmarc-import %s\n", DMARC_VERSION);
@@ -162,16 +165,9 @@ main(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? EX_OK : rc; /* -1: -V was answered */
     log_set_level(o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
-    rc = tool_cfg_load(&o.cfg);
-    if (rc != 0 || o.check_only) {
-        tool_cfg_free(&o.cfg); /* -n: the configuration was checked */
-        return rc;
-    }
-    db = db_open(o.cfg.db);
-    if (db == NULL) {
-        tool_cfg_free(&o.cfg);
-        return EX_CANTCREAT;
-    }
+    rc = tool_cfg_open(&o.cfg, o.check_only, &db);
+    if (rc != 0 || db == NULL)
+        return rc; /* db NULL: -n, the configuration was checked */
     /* the importer creates every parent row itself, in the same
      * transaction as its children: checking each foreign key again would
      * cost a third of the import's time */

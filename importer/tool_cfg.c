@@ -2,8 +2,9 @@
  * tool_cfg - configuration and database path of the cron tools.
  *
  * Reads the configuration file named by -c and takes Database and
- * HistoryFile from it unless the command line gave them.  It does not
- * define keys (common/cfg does).
+ * HistoryFile from it unless the command line gave them, then opens the
+ * database; parses numeric option values.  It does not define keys
+ * (common/cfg does) nor options (each main.c does).
  *
  * STANDARDS: none.
  *
@@ -15,6 +16,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "common/db.h"
 #include "common/num.h"
 
 int
@@ -52,15 +54,31 @@ tool_cfg_free(struct tool_cfg *c)
 }
 
 int
-tool_cfg_size(const char *arg, size_t *out)
+tool_cfg_open(struct tool_cfg *c, bool is_check_only, sqlite3 **db)
 {
-    uint64_t v;
+    int rc = tool_cfg_load(c);
+
+    *db = NULL;
+    if (rc != 0 || is_check_only) {
+        tool_cfg_free(c); /* -n: the configuration was checked */
+        return rc;
+    }
+    *db = db_open(c->db);
+    if (*db == NULL) {
+        tool_cfg_free(c);
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
+int
+tool_cfg_number(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
+{
     const char *why = NULL;
 
-    if (num_parse_u64(str_cstr(arg), 1, SIZE_MAX, &v, &why) < 0) {
+    if (num_parse_u64(str_cstr(arg), min, max, out, &why) < 0) {
         log_err("'%s': %s", arg, why);
         return -1;
     }
-    *out = (size_t)v;
     return 0;
 }

@@ -17,7 +17,9 @@
  */
 #include "reporter/afrf_job.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,21 @@ dkim_fields(struct afrf_job *j, const struct afrf_event *ev)
     j->r.dkim_identity = dup(j, id);
 }
 
+/* source_ip - a copy of the client address when it is an IP literal,
+ * else NULL: RFC 5965 section 3.5 allows only IPv4address / IPv6address
+ * in Source-IP, so an unknown address leaves the field out rather than
+ * filling it with a placeholder */
+static const char *
+source_ip(struct afrf_job *j, const char *ip)
+{
+    unsigned char a[sizeof(struct in6_addr)];
+
+    if (ip == NULL ||
+        (inet_pton(AF_INET, ip, a) != 1 && inet_pton(AF_INET6, ip, a) != 1))
+        return NULL;
+    return dup(j, ip);
+}
+
 /* copy_fields - the report's scalar and string fields */
 static void
 copy_fields(struct afrf_job *j, const struct afrf_event *ev,
@@ -249,7 +266,7 @@ copy_fields(struct afrf_job *j, const struct afrf_event *ev,
     j->r.user_agent = "dmarcsuite/" DMARC_VERSION;
     j->r.jobid = dup(j, ev->jobid);
     j->r.arrival = ev->arrival;
-    j->r.source_ip = dup(j, ev->client_ip != NULL ? ev->client_ip : "unknown");
+    j->r.source_ip = source_ip(j, ev->client_ip);
     j->r.source_port = ev->client_port;
     j->r.mail_from = dup_redacted(j, ev->mail_from, o->key);
     j->r.rcpt_to = dup_redacted(j, ev->rcpt_to, o->key);

@@ -99,7 +99,7 @@ afrf_msg_subject(const struct afrf_report *r, char *out, size_t size)
 
     if (!clean(r->domain, d, sizeof(d)))
         memcpy(d, "(long domain)", sizeof("(long domain)"));
-    if (!clean(r->source_ip, ip, sizeof(ip)))
+    if (r->source_ip == NULL || !clean(r->source_ip, ip, sizeof(ip)))
         memcpy(ip, "(unknown)", sizeof("(unknown)"));
     (void)snprintf(out, size, "DMARC failure report for %s from %s", d, ip);
 }

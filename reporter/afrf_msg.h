@@ -40,7 +40,7 @@ struct afrf_report {
     const char *user_agent;    /* User-Agent value */
     const char *jobid;         /* Original-Envelope-Id, or NULL */
     int64_t arrival;           /* Arrival-Date, epoch seconds */
-    const char *source_ip;     /* Source-IP */
+    const char *source_ip;     /* Source-IP, or NULL: unknown (left out) */
     unsigned source_port;      /* Source-Port (RFC 6692); 0: unknown */
     const char *mail_from;     /* Original-Mail-From; "" null sender */
     const char *rcpt_to;       /* Original-Rcpt-To, or NULL */

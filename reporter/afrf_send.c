@@ -3,9 +3,13 @@
  *
  * The message is built once with every destination, then each ruf
  * destination whose "!size" (RFC 7489 section 6.2) is below the size
- * is dropped and the message built again without it: a report is never
- * cut to fit.  SPF-DNS (RFC 6591 section 3.2) is the SPF record of the
- * domain SPF checked, looked up through the same resolver callback.
+ * is taken out and the message built again without it: a report is
+ * never cut to fit.  When the message holds the body (message/rfc822),
+ * the destinations taken out get the headers-only form
+ * (text/rfc822-headers) instead, as a second run of the command, when
+ * that fits their limit; otherwise they get nothing.  SPF-DNS (RFC 6591
+ * section 3.2) is the SPF record of the domain SPF checked, looked up through
+ * the same resolver callback.
  *
  * STANDARDS: RFC 7489 sections 6.2, 7.1, 7.3; RFC 9991 sections 2, 5;
  * RFC 6591 section 3.2 (SPF-DNS: "txt : domain : " and the record as a
@@ -179,20 +183,28 @@ to_list(const struct rcpts *r, char *out, size_t size)
     return used > 0 ? 0 : -1;
 }
 
-/* drop_too_big - remove the recipients whose limit is below len; true
- * when one was removed */
+/* set_aside - take out the recipients whose limit is below len: into
+ * aside when it is not NULL (they get the headers-only form), dropped
+ * when it is; true when one was taken out */
 static bool
-drop_too_big(struct rcpts *r, size_t len, const char *jobid)
+set_aside(struct rcpts *r, size_t len, struct rcpts *aside, const char *jobid)
 {
     size_t n = 0;
-    bool is_dropped = false;
+    bool is_taken = false;
 
     for (size_t i = 0; i < r->n; i++) {
         if (r->max[i] != 0 && len > r->max[i]) {
-            log_info("%s: failure report not sent to %s: larger than its "
-                     "size limit",
-                     jobid, r->addr[i]);
-            is_dropped = true;
+            log_info("%s: failure report %s %s: larger than its size limit",
+                     jobid,
+                     aside != NULL ? "without the body to" : "not sent to",
+                     r->addr[i]);
+            if (aside != NULL) {
+                aside->addr[aside->n] = r->addr[i];
+                aside->max[aside->n] = r->max[i];
+                aside->is_to[aside->n] = true;
+                aside->n++;
+            }
+            is_taken = true;
             continue;
         }
         r->addr[n] = r->addr[i];
@@ -201,19 +213,20 @@ drop_too_big(struct rcpts *r, size_t len, const char *jobid)
         n++;
     }
     r->n = n;
-    return is_dropped;
+    return is_taken;
 }
 
-/* build - the message for the recipients left; the limits applied */
+/* build - the message for the recipients left; the limits applied,
+ * those over theirs set aside (or dropped when aside is NULL) */
 static int
 build(const struct afrf_send_cfg *c, struct afrf_job *j, struct rcpts *r,
-      struct buf *msg)
+      struct rcpts *aside, struct buf *msg)
 {
     const char *jobid = j->r.jobid != NULL ? j->r.jobid : "-";
     char to[AFRF_SEND_MAX_TO];
     const char *why = NULL;
 
-    /* each round drops at least one recipient or returns */
+    /* each round takes out at least one recipient or returns */
     for (size_t round = 0; round < AFRF_SEND_MAX_RCPT; round++) {
         bool has_to = false;
 
@@ -230,7 +243,7 @@ build(const struct afrf_send_cfg *c, struct afrf_job *j, struct rcpts *r,
                      why != NULL ? why : "To: too long");
             return -1;
         }
-        if (!drop_too_big(r, msg->len, jobid))
+        if (!set_aside(r, msg->len, aside, jobid))
             return 0;
     }
     return -1;
@@ -279,29 +292,53 @@ run(const struct afrf_send_cfg *c, const struct afrf_job *j,
     return AFRF_SEND_SENT;
 }
 
+/* send_headers_only - the headers-only form of j's report to the
+ * recipients in aside (those the whole message was too big for); first
+ * is the outcome of the run before.  Once that run has sent the report,
+ * a failure here is logged but not returned: a retry would send the
+ * whole message again to the others. */
+static enum afrf_send_status
+send_headers_only(const struct afrf_send_cfg *c, struct afrf_job *j,
+                  struct rcpts *aside, struct buf *msg,
+                  enum afrf_send_status first)
+{
+    const char *body = j->r.body;
+    enum afrf_send_status st = AFRF_SEND_NO_DEST;
+
+    j->r.body = NULL; /* afrf_msg_build: text/rfc822-headers */
+    if (build(c, j, aside, NULL, msg) == 0)
+        st = run(c, j, aside, msg);
+    j->r.body = body;
+    return first == AFRF_SEND_SENT ? first : st;
+}
+
 enum afrf_send_status
 afrf_send_job(const struct afrf_send_cfg *c, struct afrf_job *j)
 {
     struct dest_plan *p = xcalloc(1, sizeof(*p));
-    struct rcpts r = { 0 };
+    struct rcpts *r = xcalloc(2, sizeof(*r)); /* r[1]: set aside */
     struct buf msg;
     char spf[AFRF_MSG_MAX_SPF_DNS];
     enum afrf_send_status st = AFRF_SEND_NO_DEST;
 
     buf_init(&msg, AFRF_MSG_MAX);
-    plan(c, j, p, &r);
-    if (r.n == 0) {
+    plan(c, j, p, &r[0]);
+    if (r[0].n == 0) {
         log_info("%s: failure report: no verified destination domain=%s",
                  j->r.jobid != NULL ? j->r.jobid : "-", j->r.domain);
         goto out;
     }
     j->r.spf_dns = spf_dns(c, j, spf, sizeof(spf));
-    if (build(c, j, &r, &msg) == 0)
-        st = run(c, j, &r, &msg);
+    if (build(c, j, &r[0], j->r.body != NULL ? &r[1] : NULL, &msg) == 0)
+        st = run(c, j, &r[0], &msg);
+    /* after a failed run nothing more: the retry sends both forms */
+    if (r[1].n > 0 && (st == AFRF_SEND_SENT || st == AFRF_SEND_NO_DEST))
+        st = send_headers_only(c, j, &r[1], &msg, st);
     j->r.spf_dns = NULL;
 out:
     dest_plan_free(p);
     free(p);
+    free(r);
     buf_free(&msg);
     return st;
 }

@@ -9,7 +9,9 @@
  * (envelope only, no header) when the domain asked for reports, in the
  * To: field when it did not (no usable ruf).  Recipients are separate
  * arguments after "-i -f From"; the command runs with execve, never a
- * shell, under the deadline.
+ * shell, under the deadline.  A ruf destination whose "!size" the whole
+ * message (message/rfc822) passes gets the headers-only form in a
+ * second run of the command when that fits.
  *
  * Thread safety: one caller at a time per struct afrf_send_cfg (the
  * destverify callbacks keep per-thread state).
@@ -47,8 +49,11 @@ enum afrf_send_status {
     AFRF_SEND_TIMEOUT   /* the command was killed at the deadline */
 };
 
-/* afrf_send_job - deliver the report of j (borrowed; j->r.spf_dns is set
- * here).  Logs one line with the outcome. */
+/* afrf_send_job - deliver the report of j (borrowed; j->r.spf_dns and
+ * j->r.body are changed and restored here).  Logs one line per command
+ * run.  The outcome is that of the first run; a failed headers-only
+ * run after a successful one is logged only (a retry would repeat the
+ * first). */
 enum afrf_send_status afrf_send_job(const struct afrf_send_cfg *c,
                                     struct afrf_job *j);
 

@@ -11,10 +11,8 @@
  * retried at the timer's pace, not at the pace reports arrive), deletes
  * each once sent or given up, renames it with one more try after a
  * temporary failure (at most AFRF_SPOOL_MAX_TRIES), and moves a file it
- * cannot read back to <spool>/bad/.  The file format is one line
- * "dmarcsuite-afrf-spool 1" then, for each field in a fixed order, "<name>
- * <length>\n<bytes>\n"
- * ("<name> -\n" for an absent field).
+ * cannot read back to <spool>/bad/.  The file format is
+ * afrf_spoolfile.h's.
  *
  * Durability: the file is fsynced before the rename into new/, and new/
  * after it, so a report the milter logged as spooled survives a crash;
@@ -27,7 +25,7 @@
  * Thread safety: afrf_spool_put and afrf_spool_count are thread-safe;
  * afrf_spool_run is called by one worker at a time (an flock on
  * <spool>/lock keeps two instances, e.g. across a reload, apart);
- * new and free are not thread-safe.  The codec is thread-safe.
+ * new and free are not thread-safe.
  */
 #ifndef DMARC_REPORTER_AFRF_SPOOL_H
 #define DMARC_REPORTER_AFRF_SPOOL_H
@@ -35,21 +33,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "common/buf.h"
 #include "common/log.h"
 #include "reporter/afrf_job.h"
 
 /* AFRF_SPOOL_MAX_TRIES - sends attempted before a report is given up */
 #define AFRF_SPOOL_MAX_TRIES 3
-/* AFRF_SPOOL_MAX_FILE - one spool file: the header block (AFRF_MSG_MAX),
- * the body (AFRF_MAX_BODY) and the small fields */
-#define AFRF_SPOOL_MAX_FILE (AFRF_MSG_MAX + AFRF_MAX_BODY + 65536)
-
-/* outcome of reading a spool file */
-enum afrf_spool_status {
-    AFRF_SPOOL_OK = 0, /* a job */
-    AFRF_SPOOL_BAD     /* malformed: *why says how */
-};
 
 /* which files a pass sends */
 enum afrf_spool_pass {
@@ -62,17 +50,6 @@ enum afrf_spool_pass {
 typedef bool afrf_spool_send_fn(void *arg, struct afrf_job *j);
 
 struct afrf_spool;
-
-/* afrf_spool_encode - append j's file contents to out.  0, or -1 when
- * out's maximum is exceeded. */
-int afrf_spool_encode(const struct afrf_job *j, struct buf *out) WARN_UNUSED;
-
-/* afrf_spool_decode - the job in p (len bytes, a whole file).  Returns
- * AFRF_SPOOL_OK with *out (free with afrf_job_free), or AFRF_SPOOL_BAD
- * with a static *why. */
-enum afrf_spool_status afrf_spool_decode(const char *p, size_t len,
-                                         struct afrf_job **out,
-                                         const char **why) WARN_UNUSED;
 
 /* afrf_spool_new - the spool in dir (borrowed), its tmp/, new/ and bad/
  * made when missing, holding at most max files; the files a previous run

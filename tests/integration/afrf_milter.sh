@@ -24,32 +24,15 @@ export TOP BUILD
 FAKE="$TOP/$BUILD/tests/tools/fake-sendmail"
 
 tap_plan 14
-if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ] ||
-    [ ! -x "$FAKE" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
+mt_require "$MC" "$FAKE"
 if ! command -v python3 >/dev/null; then
     tap_skip_rest "python3 not installed"
     tap_done
 fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/afrf_milter.XXXXXX")
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-    mt_stop
-    nsd_stop "$dir"
-    rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+mt_tmpdir afrf_milter
 
-nsd_zone "$dir" fail.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject; ruf=mailto:ruf@fail.test"
-@        TXT "v=spf1 -all"
-ZONE
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start: $(head -c 200 "$dir/nsd.err")"
-    tap_done
-fi
+mt_zone fail.test "p=reject; ruf=mailto:ruf@fail.test" "-all"
+mt_nsd_start
 
 # the ReportCommand: the fake sendmail writing into $dir/cap/N.eml
 mkdir -p "$dir/cap"

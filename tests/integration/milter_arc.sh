@@ -19,35 +19,13 @@ export TOP BUILD
 B="$TOP/$BUILD"
 
 tap_plan 39
-if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mt_arc.XXXXXX")
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-    mt_stop
-    nsd_stop "$dir"
-    [ -n "${KEEP:-}" ] || rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+mt_require "$MC"
+mt_tmpdir mt_arc
 
-nsd_zone "$dir" author.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject; rua=mailto:agg@author.test"
-@        TXT "v=spf1 ip4:198.51.100.10 -all"
-ZONE
-nsd_zone "$dir" quar.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=quarantine"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" sample.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject; pct=0; rua=mailto:agg@sample.test"
-@        TXT "v=spf1 -all"
-ZONE
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start: $(head -c 200 "$dir/nsd.err")"
-    tap_done
-fi
+mt_zone author.test "p=reject; rua=mailto:agg@author.test" "ip4:198.51.100.10 -all"
+mt_zone quar.test "p=quarantine" "-all"
+mt_zone sample.test "p=reject; pct=0; rua=mailto:agg@sample.test" "-all"
+mt_nsd_start
 
 H="$dir/history"
 L="$dir/m.conf.log"

@@ -16,30 +16,19 @@ export TOP BUILD
 . "$TOP/tests/lib/milter.sh"
 
 tap_plan 38
-if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mt_daemon.XXXXXX")
+mt_require "$MC"
+mt_tmpdir mt_daemon
 chmod 755 "$dir"
 extra_pid=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-    mt_stop
     [ -n "$extra_pid" ] && kill -9 "$extra_pid" 2>/dev/null
-    nsd_stop "$dir"
-    rm -rf "$dir"
+    mt_cleanup
 }
 trap cleanup EXIT INT TERM
 
-nsd_zone "$dir" reject.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 -all"
-ZONE
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start"
-    tap_done
-fi
+mt_zone reject.test "p=reject" "-all"
+mt_nsd_start
 # fail - one failing message; prints the action
 fail() {
     mt_send --from '<a@reject.test>' --header 'From: a@reject.test' "$@" |

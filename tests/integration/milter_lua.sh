@@ -20,35 +20,13 @@ if [ ! -x "$MILTERTEST" ]; then
     tap_skip_rest "miltertest not installed (Debian package miltertest)"
     tap_done
 fi
-if ! why=$(nsd_available) || [ ! -x "$MT" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mt_lua.XXXXXX")
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-    mt_stop
-    nsd_stop "$dir"
-    rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+mt_require
+mt_tmpdir mt_lua
 
-nsd_zone "$dir" pass.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 ip4:192.0.2.10 -all"
-ZONE
-nsd_zone "$dir" reject.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" quar.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=quarantine"
-@        TXT "v=spf1 -all"
-ZONE
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start"
-    tap_done
-fi
+mt_zone pass.test "p=reject" "ip4:192.0.2.10 -all"
+mt_zone reject.test "p=reject" "-all"
+mt_zone quar.test "p=quarantine" "-all"
+mt_nsd_start
 mt_conf "$dir/m.conf" "SPFSelfValidate true" "RejectFailures true" \
     "HoldQuarantinedMessages true"
 if ! mt_start "$dir/m.conf"; then

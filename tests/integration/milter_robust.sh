@@ -16,33 +16,19 @@ export TOP BUILD
 SINK="$TOP/$BUILD/tests/tools/udp_sink"
 
 tap_plan 24
-if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mt_robust.XXXXXX")
+mt_require "$MC"
+mt_tmpdir mt_robust
 sink_pid=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-    mt_stop
     [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
-    nsd_stop "$dir"
-    rm -rf "$dir"
+    mt_cleanup
 }
 trap cleanup EXIT INT TERM
 
-nsd_zone "$dir" pass.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 ip4:192.0.2.0/24 -all"
-ZONE
-nsd_zone "$dir" reject.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 -all"
-ZONE
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start"
-    tap_done
-fi
+mt_zone pass.test "p=reject" "ip4:192.0.2.0/24 -all"
+mt_zone reject.test "p=reject" "-all"
+mt_nsd_start
 mt_conf "$dir/m.conf" "SPFSelfValidate true" "RejectFailures true" \
     "HistoryFile $dir/history"
 if ! mt_start "$dir/m.conf"; then

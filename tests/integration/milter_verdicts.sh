@@ -19,18 +19,8 @@ export TOP BUILD
 . "$TOP/tests/lib/milter.sh"
 
 tap_plan 72
-if ! why=$(nsd_available) || [ ! -x "$MT" ] || [ ! -x "$MC" ]; then
-    tap_skip_rest "${why:-build first (make tests)}"
-    tap_done
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mt_verdicts.XXXXXX")
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-    mt_stop
-    nsd_stop "$dir"
-    rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+mt_require "$MC"
+mt_tmpdir mt_verdicts
 
 nsd_zone "$dir" pass.test <<'ZONE'
 _dmarc   TXT "v=DMARC1; p=reject; rua=mailto:agg@pass.test,mailto:b@pass.test!10m"
@@ -41,28 +31,12 @@ nsd_zone "$dir" strict.test <<'ZONE'
 _dmarc   TXT "v=DMARC1; p=reject; aspf=s; adkim=s"
 mail     TXT "v=spf1 ip4:192.0.2.10 -all"
 ZONE
-nsd_zone "$dir" reject.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" quar.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=quarantine"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" none.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=none; fo=1"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" sp.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=none; sp=reject"
-ZONE
-nsd_zone "$dir" pct.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=reject; pct=0"
-@        TXT "v=spf1 -all"
-ZONE
-nsd_zone "$dir" perm.test <<'ZONE'
-_dmarc   TXT "v=DMARC1; p=bogus"
-ZONE
+mt_zone reject.test "p=reject" "-all"
+mt_zone quar.test "p=quarantine" "-all"
+mt_zone none.test "p=none; fo=1" "-all"
+mt_zone sp.test "p=none; sp=reject"
+mt_zone pct.test "p=reject; pct=0" "-all"
+mt_zone perm.test "p=bogus"
 nsd_zone "$dir" soft.test <<'ZONE'
 @        TXT "v=spf1 ~all"
 ZONE
@@ -76,10 +50,7 @@ nsd_zone "$dir" norec.test <<'ZONE'
 www      A   192.0.2.99
 ZONE
 nsd_servfail_zone "$dir" tmp.test
-if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
-    tap_skip_rest "nsd does not start: $(head -c 200 "$dir/nsd.err")"
-    tap_done
-fi
+mt_nsd_start
 
 H="$dir/history"
 base="SPFSelfValidate true|RejectFailures true|HistoryFile $H"

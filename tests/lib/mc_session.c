@@ -25,6 +25,9 @@
  * Not done: SMFIC_UNKNOWN, ESMTP parameters, SMFIP_RCPT_REJ (the client
  * never refuses a recipient itself), data sizes beyond 64 KiB.
  *
+ * One command and its reply (macros, SMFIP_NO* / SMFIP_NR_*, the reply's
+ * meaning) is mc_step.c's; this file holds the order of the stages.
+ *
  * STANDARDS: the Sendmail milter protocol version 6 (libmilter/mfdef.h).
  * Ownership: a session owns its socket and buffers; results are the
  * caller's.
@@ -43,63 +46,11 @@
 
 #include "common/xalloc.h"
 
-/* MC_SESSION_FLUSH_AT - queued bytes written without waiting for a read
- * (headers and body chunks under SMFIP_NR_*) */
-#define MC_SESSION_FLUSH_AT ((size_t)256 * 1024)
+#include "tests/lib/mc_step.h"
 
 /* MC_SESSION_MAX_CMD - bytes of one command payload (a header of
  * MC_MSG_MAX_HEADER plus its name) */
 #define MC_SESSION_MAX_CMD ((size_t)2 * 1024 * 1024)
-
-/* stage flags: "do not send" and "no reply" bits of SMFIP_* */
-struct stage_flags {
-    enum mc_stage stage; /* the stage */
-    uint32_t no_send;    /* SMFIP_NO* */
-    uint32_t no_reply;   /* SMFIP_NR_* */
-};
-
-static const struct stage_flags flags[] = {
-    { MC_STAGE_CONNECT, SMFIP_NOCONNECT, SMFIP_NR_CONN },
-    { MC_STAGE_HELO, SMFIP_NOHELO, SMFIP_NR_HELO },
-    { MC_STAGE_MAIL, SMFIP_NOMAIL, SMFIP_NR_MAIL },
-    { MC_STAGE_RCPT, SMFIP_NORCPT, SMFIP_NR_RCPT },
-    { MC_STAGE_DATA, SMFIP_NODATA, SMFIP_NR_DATA },
-    { MC_STAGE_HEADER, SMFIP_NOHDRS, SMFIP_NR_HDR },
-    { MC_STAGE_EOH, SMFIP_NOEOH, SMFIP_NR_EOH },
-    { MC_STAGE_BODY, SMFIP_NOBODY, SMFIP_NR_BODY },
-};
-
-/* one stage command to send */
-struct step {
-    enum mc_stage stage;      /* stage */
-    char cmd;                 /* SMFIC_* */
-    const void *data;         /* payload */
-    size_t len;               /* payload bytes */
-    const struct mc_env *env; /* for the macros */
-    const char *rcpt;         /* recipient at the rcpt stage */
-};
-
-/* what a step came to */
-enum step_rc {
-    STEP_ERR = -1,    /* r holds the error; the session is closed */
-    STEP_NOREPLY = 0, /* sent (or skipped), no reply expected */
-    STEP_CONTINUE,    /* the filter said continue */
-    STEP_SKIP,        /* the filter said skip */
-    STEP_FINAL,       /* r holds the final action */
-};
-
-/* has_flag - the filter chose protocol bit f for stage (no_reply picks
- * the SMFIP_NR_* bit) */
-static bool
-has_flag(const struct mc_session *s, enum mc_stage stage, bool no_reply)
-{
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-        if (flags[i].stage == stage)
-            return (s->protocol &
-                    (no_reply ? flags[i].no_reply : flags[i].no_send)) != 0;
-    }
-    return false;
-}
 
 /* mono_us - microseconds on the monotonic clock */
 static uint64_t
@@ -109,156 +60,6 @@ mono_us(void)
 
     (void)clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail */
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-/* fail - r becomes the wire's error at stage; the session is closed */
-static int
-fail(struct mc_session *s, struct mc_result *r, enum mc_stage stage)
-{
-    char why[MC_WIRE_MAX_ERR + 32];
-
-    (void)snprintf(why, sizeof(why), "%s: %s", mc_stage_name(stage),
-                   s->wire.why); /* may truncate: diagnostic text */
-    mc_result_set_error(r, stage, s->wire.err, why);
-    mc_wire_close(&s->wire);
-    s->is_open = false;
-    return -1;
-}
-
-/* fail_why - a local failure (an oversize payload) at stage */
-static int
-fail_why(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
-         const char *why)
-{
-    (void)mc_wire_fail(&s->wire, MC_WIRE_EIO, "%s", why);
-    return fail(s, r, stage);
-}
-
-/* protocol_error - the filter broke the protocol at stage */
-static int
-protocol_error(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
-               const char *what, char cmd)
-{
-    (void)mc_wire_fail(&s->wire, MC_WIRE_EPROTOCOL, "%s (response 0x%02x)",
-                       what, (unsigned)(unsigned char)cmd);
-    return fail(s, r, stage);
-}
-
-/* disconnect - --disconnect-at reached: write what is queued, close */
-static int
-disconnect(struct mc_session *s, struct mc_result *r, enum mc_stage stage)
-{
-    if (mc_wire_flush(&s->wire) != 0)
-        return fail(s, r, stage);
-    (void)mc_wire_fail(&s->wire, MC_WIRE_EDISCONNECT, "closed after sending %s",
-                       mc_stage_name(stage));
-    return fail(s, r, stage);
-}
-
-/* read_reply - the next packet that is not SMFIR_PROGRESS; 0 or -1 */
-static int
-read_reply(struct mc_session *s, struct mc_result *r, enum mc_stage stage,
-           struct mc_packet *p)
-{
-    do {
-        if (mc_wire_read(&s->wire, p) != 0)
-            return fail(s, r, stage);
-    } while (p->cmd == SMFIR_PROGRESS);
-    return 0;
-}
-
-/* set_final - r takes the final action of packet p, if it is one;
- * 1 final, 0 not a final action, -1 a malformed REPLYCODE */
-static int
-set_final(struct mc_result *r, enum mc_stage stage, const struct mc_packet *p)
-{
-    static const struct {
-        char cmd;           /* SMFIR_* */
-        enum mc_action act; /* its action */
-    } finals[] = {
-        { SMFIR_ACCEPT, MC_ACT_ACCEPT },
-        { SMFIR_CONTINUE, MC_ACT_CONTINUE },
-        { SMFIR_REJECT, MC_ACT_REJECT },
-        { SMFIR_TEMPFAIL, MC_ACT_TEMPFAIL },
-        { SMFIR_DISCARD, MC_ACT_DISCARD },
-        { SMFIR_SKIP, MC_ACT_SKIP },
-        { SMFIR_SHUTDOWN, MC_ACT_SHUTDOWN },
-        { SMFIR_CONN_FAIL, MC_ACT_CONNFAIL },
-    };
-
-    r->stage = stage;
-    if (p->cmd == SMFIR_REPLYCODE) {
-        /* "4xx text" or "5xx text", NUL-terminated */
-        if (p->len < 4 || p->data[p->len - 1] != '\0' ||
-            (p->data[0] != '4' && p->data[0] != '5') ||
-            memchr(p->data, '\0', p->len) != p->data + p->len - 1)
-            return -1;
-        r->action = p->data[0] == '5' ? MC_ACT_REJECT : MC_ACT_TEMPFAIL;
-        free(r->reply);
-        r->reply = xstrdup(p->data);
-        return 1;
-    }
-    for (size_t i = 0; i < sizeof(finals) / sizeof(finals[0]); i++) {
-        if (finals[i].cmd == p->cmd) {
-            r->action = finals[i].act;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* put_macros - queue the stage's SMFIC_MACRO packet, if it has macros */
-static int
-put_macros(struct mc_session *s, const struct step *st)
-{
-    int slot = mc_macro_slot(st->stage);
-    int n;
-
-    if (slot < 0)
-        return 0;
-    n = mc_macro_packet(st->env, st->stage, st->rcpt, s->symlist[slot],
-                        &s->macros);
-    if (n < 0)
-        return mc_wire_fail(&s->wire, MC_WIRE_EIO, "macros too long");
-    if (n == 0)
-        return 0;
-    return mc_wire_put(&s->wire, SMFIC_MACRO, s->macros.data, s->macros.len);
-}
-
-/* step - send one stage command and read its reply */
-static enum step_rc
-step(struct mc_session *s, struct mc_result *r, const struct step *st)
-{
-    struct mc_packet p;
-    int rc;
-
-    if (has_flag(s, st->stage, false)) {
-        if (s->disconnect_at == st->stage)
-            return disconnect(s, r, st->stage);
-        return STEP_NOREPLY;
-    }
-    if (put_macros(s, st) != 0 ||
-        mc_wire_put(&s->wire, st->cmd, st->data, st->len) != 0)
-        return fail(s, r, st->stage);
-    if (s->disconnect_at == st->stage)
-        return disconnect(s, r, st->stage);
-    if (has_flag(s, st->stage, true)) {
-        if (s->wire.out.len >= MC_SESSION_FLUSH_AT &&
-            mc_wire_flush(&s->wire) != 0)
-            return fail(s, r, st->stage);
-        return STEP_NOREPLY;
-    }
-    if (read_reply(s, r, st->stage, &p) != 0)
-        return STEP_ERR;
-    if (p.cmd == SMFIR_CONTINUE)
-        return STEP_CONTINUE;
-    if (p.cmd == SMFIR_SKIP &&
-        (st->stage == MC_STAGE_BODY || st->stage == MC_STAGE_HEADER))
-        return STEP_SKIP;
-    rc = set_final(r, st->stage, &p);
-    if (rc <= 0 || p.cmd == SMFIR_SKIP)
-        return protocol_error(s, r, st->stage, "unexpected reply", p.cmd);
-    return STEP_FINAL;
 }
 
 /* optneg_symlists - the SMFIR_SETSYMLIST lists after the three words */
@@ -292,13 +93,14 @@ optneg(struct mc_session *s, struct mc_result *r)
     struct mc_packet p;
 
     if (mc_wire_put(&s->wire, SMFIC_OPTNEG, offer, sizeof(offer)) != 0)
-        return fail(s, r, MC_STAGE_OPTNEG);
+        return mc_step_fail(s, r, MC_STAGE_OPTNEG);
     if (s->disconnect_at == MC_STAGE_OPTNEG)
-        return disconnect(s, r, MC_STAGE_OPTNEG);
-    if (read_reply(s, r, MC_STAGE_OPTNEG, &p) != 0)
+        return mc_step_disconnect(s, r, MC_STAGE_OPTNEG);
+    if (mc_step_read_reply(s, r, MC_STAGE_OPTNEG, &p) != 0)
         return -1;
     if (p.cmd != SMFIC_OPTNEG || p.len < sizeof(got))
-        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad OPTNEG reply", p.cmd);
+        return mc_step_protocol_error(s, r, MC_STAGE_OPTNEG, "bad OPTNEG reply",
+                                      p.cmd);
     memcpy(got, p.data, sizeof(got));
     s->version = ntohl(got[0]);
     s->actions = ntohl(got[1]);
@@ -306,12 +108,13 @@ optneg(struct mc_session *s, struct mc_result *r)
     if (s->version < 2 || s->version > SMFI_PROT_VERSION ||
         (s->actions & ~(uint32_t)SMFI_CURR_ACTS) != 0 ||
         (s->protocol & ~(uint32_t)SMFI_CURR_PROT) != 0)
-        return protocol_error(s, r, MC_STAGE_OPTNEG,
-                              "filter chose a version, action or step "
-                              "that was not offered",
-                              p.cmd);
+        return mc_step_protocol_error(s, r, MC_STAGE_OPTNEG,
+                                      "filter chose a version, action or step "
+                                      "that was not offered",
+                                      p.cmd);
     if (optneg_symlists(s, p.data + sizeof(got), p.len - sizeof(got)) != 0)
-        return protocol_error(s, r, MC_STAGE_OPTNEG, "bad macro list", p.cmd);
+        return mc_step_protocol_error(s, r, MC_STAGE_OPTNEG, "bad macro list",
+                                      p.cmd);
     return 0;
 }
 
@@ -348,13 +151,13 @@ connect_data(const struct mc_env *e, struct buf *b)
 
 /* session_step - CONNECT or HELO; 0 on, 1 decided (s->is_done), -1 */
 static int
-session_step(struct mc_session *s, struct mc_result *r, struct step *st)
+session_step(struct mc_session *s, struct mc_result *r, struct mc_step *st)
 {
-    enum step_rc rc = step(s, r, st);
+    enum mc_step_rc rc = mc_step_run(s, r, st);
 
-    if (rc == STEP_ERR)
+    if (rc == MC_STEP_ERR)
         return -1;
-    if (rc != STEP_FINAL)
+    if (rc != MC_STEP_FINAL)
         return 0;
     s->is_done = true;
     s->done_action = r->action;
@@ -367,19 +170,20 @@ int
 mc_session_open(struct mc_session *s, const struct mc_session_opts *o,
                 const struct mc_env *env, struct mc_result *r)
 {
-    struct step st = { .env = env };
+    struct mc_step st = { .env = env };
 
     memset(s, 0, sizeof(*s));
     buf_init(&s->scratch, MC_SESSION_MAX_CMD);
     buf_init(&s->macros, MC_SESSION_MAX_CMD);
     s->disconnect_at = o->disconnect_at;
     if (mc_wire_open(&s->wire, o->spec, o->timeout_ms, o->nodelay) != 0)
-        return fail(s, r, MC_STAGE_OPTNEG);
+        return mc_step_fail(s, r, MC_STAGE_OPTNEG);
     s->is_open = true;
     if (optneg(s, r) != 0)
         return -1;
     if (connect_data(env, &s->scratch) != 0)
-        return fail_why(s, r, MC_STAGE_CONNECT, "connect data too long");
+        return mc_step_fail_why(s, r, MC_STAGE_CONNECT,
+                                "connect data too long");
     st.stage = MC_STAGE_CONNECT;
     st.cmd = SMFIC_CONNECT;
     st.data = s->scratch.data;
@@ -394,7 +198,7 @@ mc_session_open(struct mc_session *s, const struct mc_session_opts *o,
     }
     buf_reset(&s->scratch);
     if (buf_append(&s->scratch, env->helo, strlen(env->helo) + 1) != 0)
-        return fail_why(s, r, MC_STAGE_HELO, "helo too long");
+        return mc_step_fail_why(s, r, MC_STAGE_HELO, "helo too long");
     st.stage = MC_STAGE_HELO;
     st.cmd = SMFIC_HELO;
     st.data = s->scratch.data;
@@ -424,123 +228,123 @@ mc_session_close(struct mc_session *s, bool send_quit)
 
 /* str_step - a stage whose payload is one or two NUL-terminated strings
  * (b may be NULL) */
-static enum step_rc
-str_step(struct mc_session *s, struct mc_result *r, struct step *st,
+static enum mc_step_rc
+str_step(struct mc_session *s, struct mc_result *r, struct mc_step *st,
          const char *a, const char *b)
 {
     buf_reset(&s->scratch);
     if (buf_append(&s->scratch, a, strlen(a) + 1) != 0 ||
         (b != NULL && buf_append(&s->scratch, b, strlen(b) + 1) != 0))
-        return fail_why(s, r, st->stage, "command too long");
+        return mc_step_fail_why(s, r, st->stage, "command too long");
     st->data = s->scratch.data;
     st->len = s->scratch.len;
-    return step(s, r, st);
+    return mc_step_run(s, r, st);
 }
 
 /* rcpts - every RCPT: a refusal drops that recipient only, and the
  * message ends when none is left (RFC 5321 3.3) */
-static enum step_rc
+static enum mc_step_rc
 rcpts(struct mc_session *s, struct mc_result *r, const struct mc_env *e)
 {
-    struct step st = { .stage = MC_STAGE_RCPT, .cmd = SMFIC_RCPT, .env = e };
+    struct mc_step st = { .stage = MC_STAGE_RCPT, .cmd = SMFIC_RCPT, .env = e };
     size_t accepted = 0;
 
     for (size_t i = 0; i < e->n_rcpt; i++) {
-        enum step_rc rc;
+        enum mc_step_rc rc;
 
         st.rcpt = e->rcpt[i];
         rc = str_step(s, r, &st, e->rcpt[i], NULL);
-        if (rc == STEP_ERR)
+        if (rc == MC_STEP_ERR)
             return rc;
-        if (rc != STEP_FINAL) {
+        if (rc != MC_STEP_FINAL) {
             accepted++;
             continue;
         }
         if (r->action != MC_ACT_REJECT && r->action != MC_ACT_TEMPFAIL)
-            return STEP_FINAL; /* accept, discard, ... end the message */
+            return MC_STEP_FINAL; /* accept, discard, ... end the message */
         r->rcpt_rejected++;
     }
     if (accepted == 0 && e->n_rcpt > 0)
-        return STEP_FINAL; /* the last refusal stands */
+        return MC_STEP_FINAL; /* the last refusal stands */
     r->action = MC_ACT_NONE;
     free(r->reply);
     r->reply = NULL;
-    return STEP_CONTINUE;
+    return MC_STEP_CONTINUE;
 }
 
 /* envelope - MAIL, RCPT and DATA */
-static enum step_rc
+static enum mc_step_rc
 envelope(struct mc_session *s, struct mc_result *r, const struct mc_env *e)
 {
-    struct step st = { .stage = MC_STAGE_MAIL, .cmd = SMFIC_MAIL, .env = e };
-    enum step_rc rc = str_step(s, r, &st, e->from, NULL);
+    struct mc_step st = { .stage = MC_STAGE_MAIL, .cmd = SMFIC_MAIL, .env = e };
+    enum mc_step_rc rc = str_step(s, r, &st, e->from, NULL);
 
-    if (rc == STEP_ERR || rc == STEP_FINAL)
+    if (rc == MC_STEP_ERR || rc == MC_STEP_FINAL)
         return rc;
     rc = rcpts(s, r, e);
-    if (rc == STEP_ERR || rc == STEP_FINAL)
+    if (rc == MC_STEP_ERR || rc == MC_STEP_FINAL)
         return rc;
     st.stage = MC_STAGE_DATA;
     st.cmd = SMFIC_DATA;
     st.data = NULL;
     st.len = 0;
-    rc = step(s, r, &st);
-    return rc == STEP_ERR || rc == STEP_FINAL ? rc : STEP_CONTINUE;
+    rc = mc_step_run(s, r, &st);
+    return rc == MC_STEP_ERR || rc == MC_STEP_FINAL ? rc : MC_STEP_CONTINUE;
 }
 
 /* headers - every header, then EOH */
-static enum step_rc
+static enum mc_step_rc
 headers(struct mc_session *s, struct mc_result *r, const struct mc_env *e,
         const struct mc_content *c)
 {
-    struct step st = { .stage = MC_STAGE_HEADER,
-                       .cmd = SMFIC_HEADER,
-                       .env = e };
+    struct mc_step st = { .stage = MC_STAGE_HEADER,
+                          .cmd = SMFIC_HEADER,
+                          .env = e };
     bool leadspc = (s->protocol & SMFIP_HDR_LEADSPC) != 0;
 
     for (size_t i = 0; i < c->n_hdrs; i++) {
         const char *v = c->hdrs[i].value;
-        enum step_rc rc;
+        enum mc_step_rc rc;
 
         while (!leadspc && (*v == ' ' || *v == '\t'))
             v++;
         rc = str_step(s, r, &st, c->hdrs[i].name, v);
-        if (rc == STEP_ERR || rc == STEP_FINAL)
+        if (rc == MC_STEP_ERR || rc == MC_STEP_FINAL)
             return rc;
-        if (rc == STEP_SKIP)
+        if (rc == MC_STEP_SKIP)
             break;
     }
     if (c->n_hdrs == 0 && s->disconnect_at == MC_STAGE_HEADER)
-        return disconnect(s, r, MC_STAGE_HEADER);
+        return mc_step_disconnect(s, r, MC_STAGE_HEADER);
     st.stage = MC_STAGE_EOH;
     st.cmd = SMFIC_EOH;
     st.data = NULL;
     st.len = 0;
-    return step(s, r, &st);
+    return mc_step_run(s, r, &st);
 }
 
 /* body - the body in chunks of at most MILTER_CHUNK_SIZE bytes */
-static enum step_rc
+static enum mc_step_rc
 body(struct mc_session *s, struct mc_result *r, const struct mc_env *e,
      const struct mc_content *c)
 {
-    struct step st = { .stage = MC_STAGE_BODY, .cmd = SMFIC_BODY, .env = e };
+    struct mc_step st = { .stage = MC_STAGE_BODY, .cmd = SMFIC_BODY, .env = e };
 
     for (size_t off = 0; off < c->body_len; off += st.len) {
-        enum step_rc rc;
+        enum mc_step_rc rc;
 
         st.data = c->body + off;
         st.len = c->body_len - off < MILTER_CHUNK_SIZE ? c->body_len - off
                                                        : MILTER_CHUNK_SIZE;
-        rc = step(s, r, &st);
-        if (rc == STEP_ERR || rc == STEP_FINAL)
+        rc = mc_step_run(s, r, &st);
+        if (rc == MC_STEP_ERR || rc == MC_STEP_FINAL)
             return rc;
-        if (rc == STEP_SKIP)
+        if (rc == MC_STEP_SKIP)
             break;
     }
     if (c->body_len == 0 && s->disconnect_at == MC_STAGE_BODY)
-        return disconnect(s, r, MC_STAGE_BODY);
-    return STEP_CONTINUE;
+        return mc_step_disconnect(s, r, MC_STAGE_BODY);
+    return MC_STEP_CONTINUE;
 }
 
 /* mod_allowed - the filter negotiated the action behind modification
@@ -571,33 +375,34 @@ mod_allowed(const struct mc_session *s, char cmd)
 }
 
 /* eom - SMFIC_BODYEOB, then modifications until a final action */
-static enum step_rc
+static enum mc_step_rc
 eom(struct mc_session *s, struct mc_result *r, const struct mc_env *e)
 {
-    struct step st = { .stage = MC_STAGE_EOM, .env = e };
+    struct mc_step st = { .stage = MC_STAGE_EOM, .env = e };
     struct mc_packet p;
     const char *why;
 
-    if (put_macros(s, &st) != 0 ||
+    if (mc_step_put_macros(s, &st) != 0 ||
         mc_wire_put(&s->wire, SMFIC_BODYEOB, NULL, 0) != 0)
-        return fail(s, r, MC_STAGE_EOM);
+        return mc_step_fail(s, r, MC_STAGE_EOM);
     if (s->disconnect_at == MC_STAGE_EOM)
-        return disconnect(s, r, MC_STAGE_EOM);
+        return mc_step_disconnect(s, r, MC_STAGE_EOM);
     for (;;) {
         int rc;
 
-        if (read_reply(s, r, MC_STAGE_EOM, &p) != 0)
-            return STEP_ERR;
-        rc = set_final(r, MC_STAGE_EOM, &p);
+        if (mc_step_read_reply(s, r, MC_STAGE_EOM, &p) != 0)
+            return MC_STEP_ERR;
+        rc = mc_step_set_final(r, MC_STAGE_EOM, &p);
         if (rc == 1)
-            return STEP_FINAL;
+            return MC_STEP_FINAL;
         if (rc < 0)
-            return protocol_error(s, r, MC_STAGE_EOM, "bad reply code", p.cmd);
+            return mc_step_protocol_error(s, r, MC_STAGE_EOM, "bad reply code",
+                                          p.cmd);
         if (!mod_allowed(s, p.cmd))
-            return protocol_error(s, r, MC_STAGE_EOM,
-                                  "modification not negotiated", p.cmd);
+            return mc_step_protocol_error(s, r, MC_STAGE_EOM,
+                                          "modification not negotiated", p.cmd);
         if (mc_result_add_mod(r, &p, &why) != 0)
-            return protocol_error(s, r, MC_STAGE_EOM, why, p.cmd);
+            return mc_step_protocol_error(s, r, MC_STAGE_EOM, why, p.cmd);
     }
 }
 
@@ -606,7 +411,7 @@ mc_session_message(struct mc_session *s, const struct mc_env *env,
                    const struct mc_content *c, struct mc_result *r)
 {
     uint64_t t0 = mono_us();
-    enum step_rc rc;
+    enum mc_step_rc rc;
 
     mc_result_reset(r);
     if (s->is_done) {
@@ -621,16 +426,16 @@ mc_session_message(struct mc_session *s, const struct mc_env *env,
         return -1;
     }
     rc = envelope(s, r, env);
-    if (rc == STEP_CONTINUE)
+    if (rc == MC_STEP_CONTINUE)
         rc = headers(s, r, env, c);
-    if (rc == STEP_CONTINUE || rc == STEP_NOREPLY)
+    if (rc == MC_STEP_CONTINUE || rc == MC_STEP_NOREPLY)
         rc = body(s, r, env, c);
-    if (rc == STEP_CONTINUE)
+    if (rc == MC_STEP_CONTINUE)
         rc = eom(s, r, env);
     r->elapsed_us = mono_us() - t0;
-    if (rc == STEP_ERR)
+    if (rc == MC_STEP_ERR)
         return -1;
     if (mc_wire_put(&s->wire, SMFIC_ABORT, NULL, 0) != 0)
-        return fail(s, r, r->stage);
+        return mc_step_fail(s, r, r->stage);
     return 0;
 }

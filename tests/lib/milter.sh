@@ -25,6 +25,22 @@
 #                         (client 192.0.2.10, HELO mail.example.test, a
 #                         Date and Message-ID header unless ARGS give one)
 #   mt_field OUT KEY      the value of KEY= in a milterclient line
+#
+# The set-up every milter test repeats (after tap_plan):
+#   mt_require [PROG...]  skip the whole plan (tap_skip_rest, tap_done)
+#                         unless nsd is usable and MT and each PROG are
+#                         built
+#   mt_tmpdir NAME        make the test's folder into $dir and trap
+#                         EXIT INT TERM to run mt_cleanup; a test with more
+#                         to undo defines cleanup() calling mt_cleanup and
+#                         traps that instead
+#   mt_cleanup            mt_stop, nsd_stop $dir, remove $dir (unless KEEP)
+#   mt_zone NAME TAGS [SPF]
+#                         the zone NAME in $dir (nsd_zone) holding
+#                         _dmarc TXT "v=DMARC1; TAGS" and, when SPF is
+#                         given, @ TXT "v=spf1 SPF"
+#   mt_nsd_start          nsd_start $dir with the zones made so far; skip
+#                         the rest of the plan when it does not start
 # MT is the binary, MC the client; MT_IGNORE is the non-matching
 # IgnoreHosts file.
 
@@ -123,4 +139,42 @@ mt_send() {
 
 mt_field() {
     printf '%s\n' "$1" | grep -o "$2=[^ ]*" | head -n 1 | cut -d= -f2-
+}
+
+mt_require() {
+    if ! _why=$(nsd_available); then
+        tap_skip_rest "$_why"
+        tap_done
+    fi
+    for _p in "$MT" "$@"; do
+        if [ ! -x "$_p" ]; then
+            tap_skip_rest "build first (make tests)"
+            tap_done
+        fi
+    done
+}
+
+mt_tmpdir() {
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+    trap mt_cleanup EXIT INT TERM
+}
+
+mt_cleanup() {
+    mt_stop
+    nsd_stop "$dir"
+    [ -n "${KEEP:-}" ] || rm -rf "$dir"
+}
+
+mt_nsd_start() {
+    if ! nsd_start "$dir" 2>"$dir/nsd.err"; then
+        tap_skip_rest "nsd does not start: $(head -c 200 "$dir/nsd.err")"
+        tap_done
+    fi
+}
+
+mt_zone() {
+    {
+        printf '_dmarc   TXT "v=DMARC1; %s"\n' "$2"
+        [ $# -lt 3 ] || printf '@        TXT "v=spf1 %s"\n' "$3"
+    } | nsd_zone "$dir" "$1"
 }

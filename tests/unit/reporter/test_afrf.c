@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,39 +23,11 @@
 #include "reporter/afrf.h"
 #include "reporter/afrf_rate.h"
 #include "reporter/redact.h"
+#include "tests/unit/reporter/afrf_fixture.h"
 
-/* the test's folder, command scripts and capture file */
-static char dir[64];
-static char capture[128];
-static char cap_cmd[128];
+/* the test's folder and capture script; a command that hangs */
+static struct afrf_fixture fx;
 static char sleep_cmd[128];
-
-/* fake_txt - no TXT anywhere: every external destination is unverified */
-static enum destverify_lookup
-fake_txt(void *ctx, const char *qname, const struct str **txt, size_t *count)
-{
-    (void)ctx;
-    (void)qname;
-    *txt = NULL;
-    *count = 0;
-    return DESTVERIFY_LOOKUP_NONE;
-}
-
-/* fake_org - the last two labels */
-static const char *
-fake_org(void *ctx, const char *domain)
-{
-    const char *p = domain + strlen(domain);
-    int dots = 0;
-
-    (void)ctx;
-    while (p > domain) {
-        p--;
-        if (*p == '.' && ++dots == 2)
-            return p + 1;
-    }
-    return domain;
-}
 
 /* now_ms - monotonic milliseconds */
 static double
@@ -68,127 +39,37 @@ now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* script - write an executable shell script */
-static void
-script(const char *path, const char *body)
-{
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fprintf(f, "#!/bin/sh\n%s\n", body);
-    fclose(f);
-    assert_int_equal(chmod(path, 0755), 0);
-}
-
 static int
 setup(void **state)
 {
-    char body[512];
-
     (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/test_afrf.%ld", (long)getpid());
-    assert_int_equal(mkdir(dir, 0700), 0);
-    snprintf(capture, sizeof(capture), "%s/capture", dir);
-    snprintf(cap_cmd, sizeof(cap_cmd), "%s/cap.sh", dir);
-    snprintf(sleep_cmd, sizeof(sleep_cmd), "%s/sleep.sh", dir);
-    snprintf(body, sizeof(body),
-             "{ echo \"ARGS $*\"; cat; echo; echo END; } >>%s", capture);
-    script(cap_cmd, body);
-    script(sleep_cmd, "cat >/dev/null; exec sleep 10");
+    afrf_fixture_setup(&fx, "test_afrf");
+    afrf_fixture_path(&fx, "sleep.sh", sleep_cmd, sizeof(sleep_cmd));
+    afrf_fixture_script(sleep_cmd, "cat >/dev/null; exec sleep 10");
     return 0;
 }
 
 static int
 teardown(void **state)
 {
-    char path[256];
-
     (void)state;
-    snprintf(path, sizeof(path), "%s/cap.sh", dir);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/sleep.sh", dir);
-    unlink(path);
-    unlink(capture);
-    rmdir(dir);
+    afrf_fixture_teardown(&fx);
     return 0;
-}
-
-/* slurp - the capture file ("" when absent); caller frees */
-static char *
-slurp(void)
-{
-    FILE *f = fopen(capture, "r");
-    char *s = calloc(1, 1 << 20);
-    size_t n = 0;
-
-    if (f != NULL) {
-        n = fread(s, 1, (1 << 20) - 1, f);
-        fclose(f);
-    }
-    s[n] = '\0';
-    return s;
 }
 
 /* new_afrf - a reporter with the settings given as "Key value" pairs */
 static struct afrf *
 new_afrf(struct cfg **cfg, const char *const *kv)
 {
-    struct afrf_env env = { 0 };
-    const char *why;
-
-    *cfg = cfg_new();
-    assert_int_equal(cfg_set(*cfg, CFG_FAILUREREPORTS, "true", &why), 0);
-    assert_int_equal(cfg_set(*cfg, CFG_REPORTCOMMAND, cap_cmd, &why), 0);
-    assert_int_equal(
-        cfg_set(*cfg, CFG_FAILUREREPORTSSENTBY, "dmarc@receiver.test", &why),
-        0);
-    for (size_t i = 0; kv != NULL && kv[i] != NULL; i += 2) {
-        enum cfg_key k;
-
-        assert_int_equal(cfg_lookup(kv[i], strlen(kv[i]), &k), 0);
-        assert_int_equal(cfg_set(*cfg, k, kv[i + 1], &why), 0);
-    }
-    env.cfg = *cfg;
-    env.hostname = "mx.receiver.test";
-    env.verify.txt = fake_txt;
-    env.verify.org = fake_org;
-    return afrf_new(&env);
+    *cfg = afrf_fixture_cfg(fx.cap_cmd, kv);
+    return afrf_fixture_afrf(*cfg);
 }
 
-/* the event of a failing message */
-struct msg {
-    struct dmarc_rec rec;    /* the record */
-    struct afrf_hdr hdrs[6]; /* its header */
-    struct afrf_event ev;    /* the event */
-};
-
+/* msg_init - a failing message under record */
 static void
-msg_init(struct msg *m, const char *record)
+msg_init(struct afrf_fixture_msg *m, const char *record)
 {
-    const char *why;
-
-    memset(m, 0, sizeof(*m));
-    assert_int_equal(dmarc_rec_parse(str_cstr(record), &m->rec, &why),
-                     DMARC_REC_OK);
-    m->hdrs[0] = (struct afrf_hdr){ "From", "Alice <alice@example.com>" };
-    m->hdrs[1] = (struct afrf_hdr){ "To", "bob@receiver.test" };
-    m->hdrs[2] = (struct afrf_hdr){ "Subject", "secret stuff" };
-    m->ev.jobid = "QID1";
-    m->ev.arrival = 1796191400;
-    m->ev.client_ip = "192.0.2.10";
-    m->ev.mail_from = "alice@example.com";
-    m->ev.rcpt_to = "bob@receiver.test";
-    m->ev.from_domain = "example.com";
-    m->ev.policy_domain = "example.com";
-    m->ev.rec = &m->rec;
-    m->ev.dmarc = AFRF_DMARC_FAIL;
-    m->ev.spf = AFRF_AUTH_FAIL;
-    m->ev.spf_domain = "example.com";
-    m->ev.is_spf_aligned = true;
-    m->ev.delivery = AFRF_DELIVERY_REJECT;
-    m->ev.authserv_id = "receiver.test";
-    m->ev.hdrs = m->hdrs;
-    m->ev.n_hdrs = 3;
+    afrf_fixture_msg_init(m, record, "QID1", "secret stuff");
 }
 
 static void
@@ -278,12 +159,12 @@ test_flood_rate_limited(void **state)
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
     struct afrf_stats st;
-    struct msg m;
+    struct afrf_fixture_msg m;
     char *cap;
     size_t n = 0;
 
     (void)state;
-    unlink(capture);
+    unlink(fx.capture);
     msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com; fo=1");
     for (size_t i = 0; i < 10000; i++)
         (void)afrf_submit(a, &m.ev);
@@ -292,7 +173,7 @@ test_flood_rate_limited(void **state)
     assert_int_equal(st.queued, 10); /* FailureReportsRateDomain 10/1h */
     assert_int_equal(st.limited, 9990);
     assert_int_equal(st.sent, 10);
-    cap = slurp();
+    cap = afrf_fixture_slurp(&fx);
     for (const char *p = cap; (p = strstr(p, "ARGS ")) != NULL; p++)
         n++;
     assert_int_equal(n, 10);
@@ -322,7 +203,7 @@ test_hanging_command(void **state)
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
     struct afrf_stats st;
-    struct msg m;
+    struct afrf_fixture_msg m;
     double t0;
     double spent;
 
@@ -360,18 +241,18 @@ test_unverified_external(void **state)
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
     struct afrf_stats st;
-    struct msg m;
+    struct afrf_fixture_msg m;
     char *cap;
 
     (void)state;
-    unlink(capture);
+    unlink(fx.capture);
     msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@reports.example.org");
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
     assert_int_equal(afrf_flush(a, 5000), 0);
     afrf_stats(a, &st);
     assert_int_equal(st.sent, 0);
     assert_int_equal(st.no_dest, 1);
-    cap = slurp();
+    cap = afrf_fixture_slurp(&fx);
     assert_string_equal(cap, "");
     free(cap);
     afrf_free(a);
@@ -386,17 +267,17 @@ test_bcc_and_size(void **state)
                                       NULL };
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
-    struct msg m;
+    struct afrf_fixture_msg m;
     char *cap;
 
     (void)state;
-    unlink(capture);
+    unlink(fx.capture);
     /* a !size too small for any report drops that destination only */
     msg_init(&m, "v=DMARC1; p=reject; "
                  "ruf=mailto:ruf@example.com,mailto:tiny@example.com!1k");
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
     assert_int_equal(afrf_flush(a, 5000), 0);
-    cap = slurp();
+    cap = afrf_fixture_slurp(&fx);
     assert_non_null(strstr(cap, "ARGS -i -f dmarc@receiver.test "
                                 "ruf@example.com copy@receiver.test\n"));
     assert_non_null(strstr(cap, "\r\nTo: ruf@example.com\r\n"));
@@ -404,12 +285,12 @@ test_bcc_and_size(void **state)
     free(cap);
     dmarc_rec_free(&m.rec);
     /* no ruf: the Bcc address is the To: */
-    unlink(capture);
+    unlink(fx.capture);
     msg_init(&m, "v=DMARC1; p=reject");
     m.ev.jobid = "QID2";
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
     assert_int_equal(afrf_flush(a, 5000), 0);
-    cap = slurp();
+    cap = afrf_fixture_slurp(&fx);
     assert_non_null(strstr(cap, "\r\nTo: copy@receiver.test\r\n"));
     free(cap);
     dmarc_rec_free(&m.rec);
@@ -429,13 +310,71 @@ test_bcc_and_size(void **state)
     dmarc_rec_free(&m.rec);
 }
 
+/* count - occurrences of needle in hay */
+static size_t
+count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* test_size_fallback - a ruf "!size" the whole message (message/rfc822)
+ * passes gets the headers-only form (text/rfc822-headers) when that
+ * fits, in a run of its own; one too small for either gets nothing */
+static void
+test_size_fallback(void **state)
+{
+    static const char *const kv[] = { "FailureReportsBody", "true", NULL };
+    struct cfg *cfg;
+    struct afrf *a = new_afrf(&cfg, kv);
+    struct afrf_fixture_msg m;
+    char *body = malloc(20000);
+    const char *second;
+    char *cap;
+
+    (void)state;
+    assert_non_null(body);
+    memset(body, 'x', 19998);
+    body[19998] = '\r';
+    body[19999] = '\n';
+    unlink(fx.capture);
+    msg_init(&m, "v=DMARC1; p=reject; ruf=mailto:ruf@example.com,"
+                 "mailto:small@example.com!10k,mailto:tiny@example.com!100");
+    m.ev.body = body;
+    m.ev.body_len = 20000;
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
+    assert_int_equal(afrf_flush(a, 5000), 0);
+    cap = afrf_fixture_slurp(&fx);
+    assert_int_equal(count(cap, "ARGS "), 2);
+    assert_non_null(strstr(cap, "ARGS -i -f dmarc@receiver.test "
+                                "ruf@example.com\n"));
+    second = strstr(cap, "ARGS -i -f dmarc@receiver.test "
+                         "small@example.com\n");
+    assert_non_null(second);
+    /* the whole message to ruf@, the header alone to small@ */
+    assert_int_equal(count(cap, "Content-Type: message/rfc822\r\n"), 1);
+    assert_null(strstr(second, "Content-Type: message/rfc822\r\n"));
+    assert_non_null(strstr(second, "Content-Type: text/rfc822-headers\r\n"));
+    assert_non_null(strstr(second, "\r\nTo: small@example.com\r\n"));
+    assert_null(strstr(second, "xxxxxxxx"));
+    assert_null(strstr(cap, "tiny@example.com"));
+    free(cap);
+    afrf_free(a);
+    cfg_free(cfg);
+    afrf_fixture_msg_free(&m);
+    free(body);
+}
+
 static void
 test_silence(void **state)
 {
     static const char *const kv[] = { NULL };
     struct cfg *cfg;
     struct afrf *a = new_afrf(&cfg, kv);
-    struct msg m;
+    struct afrf_fixture_msg m;
 
     (void)state;
     msg_init(&m, "v=DMARC1; p=reject; psd=y; ruf=mailto:ruf@example.com");
@@ -467,20 +406,12 @@ test_silence(void **state)
     cfg_free(cfg);
     /* FailureReports off */
     cfg = cfg_new();
-    {
-        struct afrf_env env = { 0 };
-
-        env.cfg = cfg;
-        env.hostname = "mx.receiver.test";
-        env.verify.txt = fake_txt;
-        env.verify.org = fake_org;
-        a = afrf_new(&env);
-        assert_non_null(a);
-        m.ev.rec = &m.rec;
-        m.ev.dmarc = AFRF_DMARC_FAIL;
-        assert_int_equal(afrf_submit(a, &m.ev), AFRF_SILENT);
-        afrf_free(a);
-    }
+    a = afrf_fixture_afrf(cfg);
+    assert_non_null(a);
+    m.ev.rec = &m.rec;
+    m.ev.dmarc = AFRF_DMARC_FAIL;
+    assert_int_equal(afrf_submit(a, &m.ev), AFRF_SILENT);
+    afrf_free(a);
     cfg_free(cfg);
     dmarc_rec_free(&m.rec);
 }
@@ -529,6 +460,7 @@ main(void)
         cmocka_unit_test(test_hanging_command),
         cmocka_unit_test(test_unverified_external),
         cmocka_unit_test(test_bcc_and_size),
+        cmocka_unit_test(test_size_fallback),
         cmocka_unit_test(test_silence),
         cmocka_unit_test(test_redact),
     };

@@ -4,7 +4,7 @@
  * the DKIM-* fields a job writes (grammar of d=, s=, i=), and the
  * original part: text/rfc822-headers, or message/rfc822 with the body
  * (CRLF line ends, bare LF and CR made CRLF, a body over the limit left
- * out, never cut).
+ * out, never cut); Source-IP only for an IP literal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +21,7 @@
 #include "reporter/afrf_job.h"
 #include "reporter/afrf_msg.h"
 #include "reporter/redact.h"
+#include "tests/unit/reporter/afrf_fixture.h"
 
 /* one SPF-DNS value */
 struct spf_case {
@@ -84,54 +85,22 @@ test_spf_dns_long(void **state)
     free(rec);
 }
 
-/* a message and its job */
-struct msg {
-    struct afrf_hdr hdrs[3];  /* the header */
-    struct afrf_dkim dkim[1]; /* one signature */
-    struct afrf_event ev;     /* the event */
-};
-
-/* msg_init - a failing message, signed with d, s and i given */
+/* msg_init - a failing message, signed with d, s and i given (no
+ * signature when d is NULL) */
 static void
-msg_init(struct msg *m, const char *d, const char *s, const char *i)
+msg_init(struct afrf_fixture_msg *m, const char *d, const char *s,
+         const char *i)
 {
-    memset(m, 0, sizeof(*m));
-    m->hdrs[0] = (struct afrf_hdr){ "From", "Alice <alice@example.com>" };
-    m->hdrs[1] = (struct afrf_hdr){ "To", "bob@receiver.test" };
-    m->hdrs[2] = (struct afrf_hdr){ "Subject", "body test" };
+    afrf_fixture_msg_init(m, NULL, "QMSG", "body test");
     m->dkim[0] = (struct afrf_dkim){ d, s, i, AFRF_AUTH_FAIL, true };
-    m->ev.jobid = "QMSG";
-    m->ev.arrival = 1796191400;
-    m->ev.client_ip = "192.0.2.10";
-    m->ev.mail_from = "alice@example.com";
-    m->ev.rcpt_to = "bob@receiver.test";
-    m->ev.from_domain = "example.com";
-    m->ev.policy_domain = "example.com";
-    m->ev.dmarc = AFRF_DMARC_FAIL;
-    m->ev.spf = AFRF_AUTH_FAIL;
-    m->ev.delivery = AFRF_DELIVERY_REJECT;
-    m->ev.authserv_id = "receiver.test";
-    m->ev.hdrs = m->hdrs;
-    m->ev.n_hdrs = 3;
-    m->ev.dkim = m->dkim;
     m->ev.n_dkim = d != NULL ? 1 : 0;
 }
 
 /* job - the job of m, the body attached when is_body */
 static struct afrf_job *
-job(const struct msg *m, bool is_body)
+job(const struct afrf_fixture_msg *m, bool is_body)
 {
-    struct afrf_job_opts o = { 0 };
-    const char *why = NULL;
-    struct afrf_job *j;
-
-    o.kind = AFRF_KIND_DMARC;
-    o.from = "dmarc@receiver.test";
-    o.host = "mx.receiver.test";
-    o.is_body = is_body;
-    j = afrf_job_new(&m->ev, &o, &why);
-    assert_non_null(j);
-    return j;
+    return afrf_fixture_job(&m->ev, is_body);
 }
 
 /* one set of DKIM values and the fields expected */
@@ -179,7 +148,7 @@ test_dkim_fields(void **state)
     (void)state;
     for (size_t k = 0; k < sizeof(dkim_cases) / sizeof(dkim_cases[0]); k++) {
         const struct dkim_case *c = &dkim_cases[k];
-        struct msg m;
+        struct afrf_fixture_msg m;
         struct afrf_job *j;
 
         msg_init(&m, c->d, c->s, c->i);
@@ -281,7 +250,7 @@ test_body_whole(void **state)
 {
     (void)state;
     for (size_t k = 0; k < sizeof(body_cases) / sizeof(body_cases[0]); k++) {
-        struct msg m;
+        struct afrf_fixture_msg m;
         struct afrf_job *j;
         char part[4096];
         char *r;
@@ -317,7 +286,7 @@ test_body_headers(void **state)
     struct redact_key key = { .len = 16 };
     struct afrf_job_opts o = { 0 };
     const char *why = NULL;
-    struct msg m;
+    struct afrf_fixture_msg m;
 
     (void)state;
     msg_init(&m, NULL, NULL, NULL);
@@ -353,7 +322,7 @@ test_body_limit(void **state)
 {
     char *body = malloc(AFRF_MAX_BODY);
     struct afrf_job *j;
-    struct msg m;
+    struct afrf_fixture_msg m;
 
     (void)state;
     assert_non_null(body);
@@ -378,6 +347,53 @@ test_body_limit(void **state)
     free(body);
 }
 
+/* one client address and the Source-IP field expected */
+struct ip_case {
+    const char *ip;   /* the event's client address */
+    const char *want; /* the field, or NULL: no Source-IP at all */
+};
+
+static const struct ip_case ip_cases[] = {
+    { "192.0.2.10", "\r\nSource-IP: 192.0.2.10\r\n" },
+    { "2001:db8::1", "\r\nSource-IP: 2001:db8::1\r\n" },
+    /* RFC 5965 section 3.5: IPv4address / IPv6address only, so an
+     * unknown address leaves the field out */
+    { NULL, NULL },
+    { "", NULL },
+    { "unknown", NULL },
+    { "192.0.2.300", NULL },
+    { "192.0.2.10\r\nX-Evil: 1", NULL },
+};
+
+/* test_source_ip - every row of ip_cases; the Subject says "(unknown)"
+ * when there is no address */
+static void
+test_source_ip(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(ip_cases) / sizeof(ip_cases[0]); k++) {
+        const struct ip_case *c = &ip_cases[k];
+        struct afrf_fixture_msg m;
+        struct afrf_job *j;
+        char *r;
+
+        msg_init(&m, NULL, NULL, NULL);
+        m.ev.client_ip = c->ip;
+        j = job(&m, false);
+        r = build(j);
+        if (c->want == NULL) {
+            assert_null(j->r.source_ip);
+            assert_null(strstr(r, "Source-IP:"));
+            assert_non_null(strstr(r, "\r\nSubject: DMARC failure report for "
+                                      "example.com from (unknown)\r\n"));
+        } else {
+            assert_non_null(strstr(r, c->want));
+        }
+        free(r);
+        afrf_job_free(j);
+    }
+}
+
 int
 main(void)
 {
@@ -389,6 +405,7 @@ main(void)
         cmocka_unit_test(test_body_whole),
         cmocka_unit_test(test_body_headers),
         cmocka_unit_test(test_body_limit),
+        cmocka_unit_test(test_source_ip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
