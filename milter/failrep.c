@@ -131,7 +131,9 @@ failrep_submit(const struct verdict *v, const struct mf_conn *c,
     memset(&ev, 0, sizeof(ev));
     ev.jobid = c->msg.jobid;
     ev.arrival = (int64_t)time(NULL);
-    ev.client_ip = c->addr_text[0] != '\0' ? c->addr_text : NULL;
+    /* no inet address from the MTA: no Source-IP (conn.c evaluates such
+     * a client as 127.0.0.1, which is not where the message came from) */
+    ev.client_ip = c->has_addr ? c->addr_text : NULL;
     ev.mail_from = c->msg.sender;
     ev.rcpt_to = c->msg.rcpt;
     ev.from_domain = v->best.from_domain;

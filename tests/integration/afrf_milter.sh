@@ -10,6 +10,8 @@
 #     text/rfc822-headers, and a log line;
 #   - without FailureReportsBody, with FailureReports off, or with
 #     FailureReportsRedact: SMFIP_NOBODY is negotiated (no body is sent);
+#   - Source-IP: the client address, and no field at all for a client
+#     without an inet address;
 #   - FailureReportsSpool with FailureReportsRetryInterval 1: a report
 #     whose ReportCommand failed once is sent by the timer, with no new
 #     message, restart or reload.
@@ -23,7 +25,7 @@ export TOP BUILD
 . "$TOP/tests/lib/milter.sh"
 FAKE="$TOP/$BUILD/tests/tools/fake-sendmail"
 
-tap_plan 14
+tap_plan 16
 mt_require "$MC" "$FAKE"
 if ! command -v python3 >/dev/null; then
     tap_skip_rest "python3 not installed"
@@ -170,6 +172,19 @@ if wait_report; then
         python3 "$dir/check.py" "$dir/cap/1.eml" headers
 else
     tap_fail "without FailureReportsBody: text/rfc822-headers" \
+        "$(cat "$dir/m.conf.log")"
+fi
+tap_like "$(cat "$dir/cap/1.eml" 2>/dev/null)" 'Source-IP: 192\.0\.2\.1' \
+    "the client address is the Source-IP"
+# a client without an inet address (SMFIA_UNKNOWN): no Source-IP at all,
+# not the 127.0.0.1 the milter evaluates such a client as
+rm -f "$dir"/cap/*
+out=$(send QNOIP --client-ip unknown)
+if wait_report; then
+    tap_check "a client without an address: no Source-IP field" \
+        sh -c '! grep -q "^Source-IP" "$1"' sh "$dir/cap/1.eml"
+else
+    tap_fail "a client without an address: no Source-IP field" \
         "$(cat "$dir/m.conf.log")"
 fi
 start "FailureReports false" "FailureReportsBody true"

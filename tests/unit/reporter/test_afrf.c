@@ -295,12 +295,12 @@ test_bcc_and_size(void **state)
     free(cap);
     dmarc_rec_free(&m.rec);
     /* psd=y: its ruf is not used (RFC 9991 section 2), the Bcc still is */
-    unlink(capture);
+    unlink(fx.capture);
     msg_init(&m, "v=DMARC1; p=reject; psd=y; ruf=mailto:ruf@example.com");
     m.ev.jobid = "QID3";
     assert_int_equal(afrf_submit(a, &m.ev), AFRF_QUEUED);
     assert_int_equal(afrf_flush(a, 5000), 0);
-    cap = slurp();
+    cap = afrf_fixture_slurp(&fx);
     assert_non_null(strstr(cap, "ARGS -i -f dmarc@receiver.test "
                                 "copy@receiver.test\n"));
     assert_null(strstr(cap, "ruf@example.com"));

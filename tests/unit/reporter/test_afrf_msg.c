@@ -188,7 +188,7 @@ test_identity_alignment(void **state)
     (void)state;
     for (size_t k = 0; k < sizeof(align_cases) / sizeof(align_cases[0]); k++) {
         const struct align_case *c = &align_cases[k];
-        struct msg m;
+        struct afrf_fixture_msg m;
         struct afrf_job *j;
 
         msg_init(&m, c->dkim != AFRF_AUTH_NONE ? "example.com" : NULL, "sel1",
