@@ -83,7 +83,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 {
     struct snap *snap = snap_get();
     struct mf_conn *c = NULL;
-    unsigned long want = SMFIP_NOUNKNOWN | SMFIP_NODATA;
+    /* no xxfi_eoh: the MTA need not send end-of-header at all, which
+     * saves a round trip per message (libmilter would answer it) */
+    unsigned long want = SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH;
 
     (void)f2;
     (void)f3;
@@ -91,11 +93,16 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
     /* The connection state starts here so that it can remember what was
      * agreed: the MTA then waits for no reply to HELO, RCPT and each
      * header field -- each round trip saved is two system calls on both
-     * sides, per header field.  We never refuse at those stages. */
+     * sides, per header field, and a sleep and wake-up of the thread.  We
+     * never refuse at those stages, nor at MAIL unless
+     * IgnoreAuthenticatedClients may accept there. */
     if (snap != NULL) {
         c = conn_new(snap, NULL, NULL);
         if (smfi_setpriv(ctx, c) == MI_SUCCESS)
-            want |= SMFIP_NR_HELO | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+            want |= SMFIP_NR_HELO | SMFIP_NR_RCPT | SMFIP_NR_HDR |
+                    (cfg_bool(snap->cfg, CFG_IGNOREAUTHENTICATEDCLIENTS)
+                         ? 0
+                         : SMFIP_NR_MAIL);
         else
             conn_free(c);
     }
@@ -194,7 +201,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;
     }
-    return SMFIS_CONTINUE;
+    return reply(c, SMFIP_NR_MAIL);
 }
 
 static sfsistat

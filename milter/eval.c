@@ -17,9 +17,11 @@
  */
 #include "milter/eval.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/ascii.h"
+#include "common/xalloc.h"
 #include "milter/arhdr.h"
 #include "milter/conn.h"
 #include "milter/failrep.h"
@@ -30,6 +32,17 @@
 /* EVAL_MAX_REPLY - reply text bytes (RFC 5321 section 4.5.3.1.5: a reply
  * line is at most 512 bytes) */
 #define EVAL_MAX_REPLY 512
+
+/* the evaluation state of one message, about 47 KiB: on the heap, not
+ * the stack.  libmilter's worker pool starts and ends threads as the load
+ * changes; glibc hands an ending thread's used stack pages back
+ * (madvise, a TLB shootdown on every CPU) and the next thread faults them
+ * in again, whereas the heap's pages stay. */
+struct eval_state {
+    struct from_result from;  /* one From field, parsed */
+    struct verdict_authors a; /* the author domains */
+    struct verdict v;         /* their evaluation */
+};
 
 /* a field RFC 5322 section 3.6 allows at most once */
 static const char *const eval_once[] = {
@@ -101,24 +114,25 @@ required_headers(const struct mf_msg *m)
     return NULL;
 }
 
-/* collect_from - every author domain of every From field into a.
+/* collect_from - every author domain of every From field into st->a.
  * Returns 0, or -1 when a From field is unusable (*why set). */
 static int
-collect_from(const struct mf_msg *m, struct verdict_authors *a,
-             const char **why)
+collect_from(const struct mf_msg *m, struct eval_state *st, const char **why)
 {
+    struct verdict_authors *a = &st->a;
+    struct from_result *r = &st->from;
+
     memset(a, 0, sizeof(*a));
     for (size_t i = 0; i < m->n_hdrs; i++) {
-        struct from_result r;
         if (ascii_casecmp(m->hdrs[i].name, "From") != 0)
             continue;
         a->n_fields++;
-        if (from_parse(str_cstr(m->hdrs[i].value), &r, why) != FROM_OK)
+        if (from_parse(str_cstr(m->hdrs[i].value), r, why) != FROM_OK)
             return -1;
-        if (!r.is_same_domain)
+        if (!r->is_same_domain)
             a->is_multi_value = true;
-        for (size_t d = 0; d < r.n_domains; d++)
-            verdict_authors_add(a, r.domains[d]);
+        for (size_t d = 0; d < r->n_domains; d++)
+            verdict_authors_add(a, r->domains[d]);
     }
     if (a->n_fields == 0) {
         *why = "no From field";
@@ -140,9 +154,9 @@ ignored_from(const struct snap *s, const struct verdict_authors *a)
 /* pre_checks - limits, RequiredHeaders, From, IgnoreMailFrom.  Returns 1
  * when the verdict is already made (in o), 0 to evaluate, -1 on error */
 static int
-pre_checks(const struct mf_conn *c, struct verdict_authors *a,
-           struct eval_out *o)
+pre_checks(const struct mf_conn *c, struct eval_state *st, struct eval_out *o)
 {
+    const struct verdict_authors *a = &st->a;
     const struct snap *s = c->snap;
     const char *why = NULL;
     bool is_required = cfg_bool(s->cfg, CFG_REQUIREDHEADERS);
@@ -155,7 +169,7 @@ pre_checks(const struct mf_conn *c, struct verdict_authors *a,
     why = is_required ? required_headers(&c->msg) : NULL;
     if (why != NULL)
         return refuse(o, "550", "5.7.1", why, why) == 0 ? 1 : -1;
-    if (collect_from(&c->msg, a, &why) != 0) {
+    if (collect_from(&c->msg, st, &why) != 0) {
         o->summary = why;
         if (is_required)
             return refuse(o, "550", "5.7.1", "unusable From field", why) == 0
@@ -179,23 +193,26 @@ pre_checks(const struct mf_conn *c, struct verdict_authors *a,
 int
 eval_message(const struct mf_conn *c, struct eval_out *o)
 {
-    struct verdict_authors a;
-    struct verdict v;
+    struct eval_state *st = xmalloc(sizeof(*st));
     int rc;
 
     eval_out_reset(o);
-    rc = pre_checks(c, &a, o);
-    if (rc != 0)
-        return rc < 0 ? -1 : 0;
-    verdict_init(&v);
-    verdict_auth(&v, c);
-    for (size_t i = 0; i < a.n; i++)
-        verdict_domain(&v, c, a.domain[i]);
-    if (v.has_best)
-        verdict_arc(&v, c);
-    rc = verdict_output(&v, c, o);
+    rc = pre_checks(c, st, o);
+    if (rc != 0) {
+        rc = rc < 0 ? -1 : 0;
+        goto out;
+    }
+    verdict_init(&st->v);
+    verdict_auth(&st->v, c);
+    for (size_t i = 0; i < st->a.n; i++)
+        verdict_domain(&st->v, c, st->a.domain[i]);
+    if (st->v.has_best)
+        verdict_arc(&st->v, c);
+    rc = verdict_output(&st->v, c, o);
     if (rc == 0)
-        failrep_submit(&v, c, o->action);
-    verdict_free(&v);
+        failrep_submit(&st->v, c, o->action);
+    verdict_free(&st->v);
+out:
+    free(st);
     return rc;
 }

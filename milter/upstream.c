@@ -97,6 +97,18 @@ add_spf(const struct authres *ar, const struct upstream_input *in,
     out->spf_source = UPSTREAM_SPF_AUTHRES;
 }
 
+/* has_arc - an "arc" result in the field (counted so that verdict_arc()
+ * can tell without parsing every field again that ARC has nothing to
+ * say) */
+static bool
+has_arc(const struct authres *ar)
+{
+    for (size_t i = 0; i < ar->n_results; i++)
+        if (strcmp(ar->results[i].method, "arc") == 0)
+            return true;
+    return false;
+}
+
 /* use_authres - one Authentication-Results field */
 static void
 use_authres(const char *value, const struct upstream_input *in,
@@ -113,6 +125,8 @@ use_authres(const char *value, const struct upstream_input *in,
     }
     add_dkim(ar, out);
     add_spf(ar, in, out);
+    if (has_arc(ar))
+        out->n_arc_fields++;
     authres_free(ar);
 }
 

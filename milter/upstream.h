@@ -53,6 +53,8 @@ struct upstream {
     char spf_domain[DOMAIN_BUF_SIZE]; /* the domain checked, or "" */
     size_t n_ignored;                 /* A-R fields ignored: untrusted,
                                          malformed or over limits */
+    size_t n_arc_fields;              /* trusted A-R fields with an "arc"
+                                         result (RFC 8617 section 7.2) */
 };
 
 /* what upstream_collect() reads; all borrowed */

@@ -248,7 +248,10 @@ verdict_domain(struct verdict *v, const struct mf_conn *c, const char *domain)
     in.n_dkim = v->up.n_dkim;
     in.orgdom = orgdom;
     in.orgdom_arg = c->snap->psl;
-    in.draw = draw();
+    /* the draw matters only below pct=100 (policy.c apply_pct): no
+     * getrandom(2) per message for the common record */
+    in.draw =
+        in.rec.status == POLICY_REC_FOUND && in.rec.pct < 100 ? draw() : 0;
     policy_evaluate(&in, &outs[1]);
     if (v->has_best) {
         outs[0] = v->out;
@@ -292,6 +295,24 @@ arc_field(struct arc_policy_state *st, const struct msg_hdr *h,
                  why != NULL ? why : "malformed", arc_hdr_status_name(rc));
 }
 
+/* arc_is_present - has the message anything arc_field() would use: an
+ * ARC-Seal or ARC-Authentication-Results field, or a trusted "arc" result
+ * (upstream_collect() counted them)?  Without one the evaluation is fail,
+ * fail and no seals, what the history record says when v->arc is NULL
+ * (record.c), so the 40 KiB of state and the walk are skipped. */
+static bool
+arc_is_present(const struct verdict *v, const struct mf_msg *m)
+{
+    if (v->up.n_arc_fields > 0)
+        return true;
+    for (size_t i = 0; i < m->n_hdrs; i++) {
+        if (ascii_casecmp(m->hdrs[i].name, "ARC-Seal") == 0 ||
+            ascii_casecmp(m->hdrs[i].name, "ARC-Authentication-Results") == 0)
+            return true;
+    }
+    return false;
+}
+
 void
 verdict_arc(struct verdict *v, const struct mf_conn *c)
 {
@@ -300,6 +321,8 @@ verdict_arc(struct verdict *v, const struct mf_conn *c)
     size_t n_ids = 0;
     const char *const *ids = trusted_ids(c, &own, &n_ids);
 
+    if (!arc_is_present(v, &c->msg))
+        return;
     if (v->arc == NULL)
         v->arc = xmalloc(sizeof(*v->arc));
     arc_policy_init(&v->arc->st);

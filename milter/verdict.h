@@ -86,8 +86,9 @@ void verdict_domain(struct verdict *v, const struct mf_conn *c,
  * results, ARC-Seal and ARC-Authentication-Results fields; malformed ones
  * are logged once and ignored), evaluate it against DomainWhitelist, and
  * when it passes, lift a failing message's disposition to none with the
- * trusted_forwarder reason (policy_override_local).  Call after every
- * verdict_domain(). */
+ * trusted_forwarder reason (policy_override_local).  A message without
+ * any of those fields (the common case) leaves v->arc NULL.  Call after
+ * verdict_auth() and every verdict_domain(). */
 void verdict_arc(struct verdict *v, const struct mf_conn *c);
 
 /* verdict_output - fill o from v.  0, or -1 on an internal failure. */

@@ -18,7 +18,7 @@ export TOP BUILD
 . "$TOP/tests/lib/nsd.sh"
 . "$TOP/tests/lib/milter.sh"
 
-tap_plan 72
+tap_plan 75
 mt_require "$MC"
 mt_tmpdir mt_verdicts
 
@@ -204,6 +204,13 @@ tap_like "$(ar "$out")" 'dmarc=temperror header.from=tmp.test' "temperror withou
 start "IgnoreHosts -"
 out=$(mt_send --client-ip 127.0.0.1 --from '<a@reject.test>' --header 'From: a@reject.test')
 tap_is "$(mt_field "$out" action)/$(mt_field "$out" stage)" accept/connect "default IgnoreHosts: 127.0.0.1 skipped at connect"
+# the round trips saved: no EOH is sent (SMFIP_NOEOH 0x40), and MAIL is
+# not answered (SMFIP_NR_MAIL 0x4000) unless IgnoreAuthenticatedClients
+# may accept there
+out=$(mt_send --print-protocol --from '<a@pass.test>' --header 'From: a@pass.test')
+proto=$(printf '%s\n' "$out" | sed -n 's/^protocol=\(0x[0-9a-f]*\) .*/\1/p')
+tap_is "$((${proto:-0} & 0x4040))" "$((0x4040))" "negotiation: SMFIP_NOEOH and SMFIP_NR_MAIL"
+tap_is "$(mt_field "$out" action)" accept "negotiation: the message is still judged"
 printf '# hosts\n198.51.100.7\n192.0.2.0/24\n' >"$dir/ignore"
 start "IgnoreHosts $dir/ignore" "IgnoreMailFrom Reject.Test" \
     "IgnoreAuthenticatedClients true" "AuthservIDWithJobID true" \
@@ -214,6 +221,9 @@ out=$(send a@reject.test '<a@reject.test>' --client-ip 203.0.113.9)
 tap_is "$(mt_field "$out" action)/$(printf '%s' "$out" | grep -c dmarc=)" accept/0 "IgnoreMailFrom (case-insensitive): no evaluation"
 out=$(send a@quar.test '<a@quar.test>' --client-ip 203.0.113.9 --auth alice)
 tap_is "$(mt_field "$out" stage)/$(printf '%s' "$out" | grep -c dmarc=)" mail/0 "IgnoreAuthenticatedClients: skipped at MAIL"
+out=$(send a@quar.test '<a@quar.test>' --client-ip 203.0.113.9 --print-protocol)
+proto=$(printf '%s\n' "$out" | sed -n 's/^protocol=\(0x[0-9a-f]*\) .*/\1/p')
+tap_is "$((${proto:-0} & 0x4040))" "$((0x40))" "IgnoreAuthenticatedClients: MAIL is answered (no SMFIP_NR_MAIL)"
 out=$(send a@quar.test '<a@quar.test>' --client-ip 203.0.113.9 --queue-id JOB42)
 tap_like "$out" 'Authentication-Results: \\x22?receiver.test/JOB42\\x22?; dmarc=fail' "AuthservIDWithJobID"
 tap_like "$out" 'DMARC-Filter: dmarcsuite v[^ ]* [^ ]* JOB42' "SoftwareHeader"

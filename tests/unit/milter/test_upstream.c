@@ -3,7 +3,8 @@
  * fields: DKIM lines of trusted Authentication-Results only, the SPF
  * result and its domain (address or domain form, HELO for the null
  * sender, another envelope skipped), Received-SPF as a fallback under the
- * CVE-2019-20790 rule, SPFIgnoreResults, malformed fields.
+ * CVE-2019-20790 rule, SPFIgnoreResults, malformed fields; the count
+ * of trusted fields with an arc result.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -165,12 +166,41 @@ test_many(void **state)
     assert_int_equal(u.n_dkim, UPSTREAM_MAX_DKIM);
 }
 
+/* test_arc_count - trusted fields with an "arc" result are counted (and
+ * only those): verdict_arc() skips the ARC walk when none is there */
+static void
+test_arc_count(void **state)
+{
+    static struct upstream u;
+    static const char *const trusted[] = { "mx.test" };
+    struct msg_hdr h[4] = {
+        { (char *)(uintptr_t) "Authentication-Results",
+          (char *)(uintptr_t) "mx.test; arc=pass smtp.remote-ip=192.0.2.1" },
+        { (char *)(uintptr_t) "Authentication-Results",
+          (char *)(uintptr_t) "evil.test; arc=pass" },
+        { (char *)(uintptr_t) "Authentication-Results",
+          (char *)(uintptr_t) "mx.test; dkim=pass header.d=ex.com" },
+        { (char *)(uintptr_t) "Authentication-Results",
+          (char *)(uintptr_t) "mx.test; dkim=pass header.d=ex.com; arc=fail" },
+    };
+    struct upstream_input in = { h, N_OF(h), trusted, 1, "ex.com", true };
+
+    (void)state;
+    upstream_collect(&in, &u);
+    assert_int_equal(u.n_arc_fields, 2);
+    in.hdrs = h + 1; /* untrusted and DKIM only: none */
+    in.n_hdrs = 2;
+    upstream_collect(&in, &u);
+    assert_int_equal(u.n_arc_fields, 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_arc_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
