@@ -137,6 +137,13 @@ POLICY_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
 	$(wildcard tests/unit/milter/test_policy*.c))
 $(POLICY_FIXTURE_TESTS): $(POLICY_FIXTURE)
 $(POLICY_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(POLICY_FIXTURE)
+# ... and the discovery tests tests/unit/common/discovery_fixture.c (the
+# fake DNS and the organizational domain context).
+DISCOVERY_FIXTURE := $(BUILD)/tests/unit/common/discovery_fixture.o
+DISCOVERY_FIXTURE_TESTS := $(patsubst %.c,$(BUILD)/%,\
+	$(wildcard tests/unit/common/test_discovery*.c))
+$(DISCOVERY_FIXTURE_TESTS): $(DISCOVERY_FIXTURE)
+$(DISCOVERY_FIXTURE_TESTS): UNIT_EXTRA_OBJS := $(DISCOVERY_FIXTURE)
 
 # test_afrf_spool checks the order of fsync and rename in the spool with
 # link-time mocks (see the test's header comment).

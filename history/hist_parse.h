@@ -5,6 +5,8 @@
  * The one parser of the history grammar (dmarc-history(5)).  It is given
  * the bytes of one record (from its job line up to the next job line or
  * the end of input) by hist_read, which finds record boundaries in a file.
+ * It splits the record into lines and checks their shape; each value is
+ * parsed by hist_value, one parser per key.
  * Keys are read by name, in any order; dkim, rua and override accumulate,
  * every other key keeps its last value.  Problems are logged once, as
  * "file:line: reason": a value outside its table is a warning (the field

@@ -1,8 +1,9 @@
 /*
  * store - history records into the normalized tables of sql/schema.sql.
  *
- * Names (reporters, domains, addresses, policy requests) become row ids
- * through a bounded cache in front of SELECT-then-INSERT statements; a
+ * Names (reporters, domains, addresses) become row ids through a bounded
+ * cache in front of SELECT-then-INSERT statements, policy requests
+ * through store_req; a
  * message is inserted with ON CONFLICT (received, rec_hash) DO NOTHING, so the
  * same record is never stored twice; its signatures, seals and override reasons
  * follow only when the message row is new.  Domain names are lower-cased here
@@ -22,9 +23,8 @@
 #include "common/db.h"
 #include "common/xalloc.h"
 #include "importer/idcache.h"
-
-/* STORE_MAX_KEY - bytes of a policy request's cache key */
-#define STORE_MAX_KEY (HIST_MAX_RECORD + 256)
+#include "importer/store_req.h"
+#include "importer/store_sql.h"
 
 /* kinds of named rows */
 enum store_kind {
@@ -42,15 +42,12 @@ enum store_stmt {
     S_INS_REPORTER,
     S_INS_DOMAIN,
     S_INS_IPADDR,
-    S_SEL_REQUEST,
-    S_INS_REQUEST,
     S_INS_MESSAGE,
     S_INS_SEAL,
     S_INS_OVERRIDE,
     S_ALL_REPORTER,
     S_ALL_DOMAIN,
     S_ALL_IPADDR,
-    S_ALL_REQUEST,
     S_COUNT /* not a statement */
 };
 
@@ -62,13 +59,6 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_INS_REPORTER] = "INSERT INTO reporters (name) VALUES (?1)",
     [S_INS_DOMAIN] = "INSERT INTO domains (name) VALUES (?1)",
     [S_INS_IPADDR] = "INSERT INTO ipaddrs (addr) VALUES (?1)",
-    [S_SEL_REQUEST] =
-        "SELECT id FROM requests WHERE domain_id = ?1 AND rua = ?2 AND "
-        "pct = ?3 AND adkim = ?4 AND aspf = ?5 AND p = ?6 AND sp = ?7 AND "
-        "fo = ?8 AND np = ?9 AND psd = ?10 AND t = ?11",
-    [S_INS_REQUEST] =
-        "INSERT INTO requests (domain_id, rua, pct, adkim, aspf, p, sp, fo, "
-        "np, psd, t) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_INS_MESSAGE] =
         "INSERT INTO messages (rec_hash, received, jobid, reporter_id, "
         "ip_id, from_id, env_id, pdomain_id, request_id, spf, spf_scope, "
@@ -83,8 +73,6 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ALL_REPORTER] = "SELECT id, name FROM reporters",
     [S_ALL_DOMAIN] = "SELECT id, name FROM domains",
     [S_ALL_IPADDR] = "SELECT id, addr FROM ipaddrs",
-    [S_ALL_REQUEST] = "SELECT id, domain_id, rua, pct, adkim, aspf, p, sp, "
-                      "fo, np, psd, t FROM requests",
 };
 
 /* SIG_ROWS - signatures inserted by one statement: one multi-row INSERT
@@ -108,19 +96,13 @@ struct store {
     sqlite3 *db;                    /* borrowed handle */
     sqlite3_stmt *st[S_COUNT];      /* prepared statements */
     struct idcache *cache[K_COUNT]; /* name -> id per kind */
-    struct idcache *requests;       /* request key -> id */
+    struct store_req *requests;     /* policy requests */
     struct buf lower;               /* a lower-cased domain */
-    struct buf key;                 /* a request's cache key */
-    struct buf rua;                 /* rua URIs joined with ',' */
     bool is_preloaded;              /* store_preload() ran */
     sqlite3_stmt *sig[SIG_ROWS];    /* sig[k]: INSERT of k + 1 rows */
     struct memo memo[MEMO_SLOTS];   /* recent domains */
     size_t memo_next;               /* slot to overwrite next */
 };
-
-/* STORE_CACHE_REQUESTS - policy requests cached: about one per policy
- * domain and policy change */
-#define STORE_CACHE_REQUESTS ((size_t)65536)
 
 /* ids cached per kind: a busy site sees a few hundred thousand From and
  * envelope domains and client addresses a day; few reporters */
@@ -172,16 +154,14 @@ store_new(sqlite3 *db)
             return NULL;
         }
     }
-    if (prepare_sig(s) < 0) {
+    s->requests = store_req_new(db);
+    if (s->requests == NULL || prepare_sig(s) < 0) {
         store_free(s);
         return NULL;
     }
     for (size_t i = 0; i < K_COUNT; i++)
         s->cache[i] = idcache_new(cache_size[i]);
-    s->requests = idcache_new(STORE_CACHE_REQUESTS);
     buf_init(&s->lower, HIST_MAX_LINE);
-    buf_init(&s->key, STORE_MAX_KEY);
-    buf_init(&s->rua, HIST_MAX_RECORD);
     return s;
 }
 
@@ -196,10 +176,8 @@ store_free(struct store *s)
         sqlite3_finalize(s->sig[i]);
     for (size_t i = 0; i < K_COUNT; i++)
         idcache_free(s->cache[i]);
-    idcache_free(s->requests);
+    store_req_free(s->requests);
     buf_free(&s->lower);
-    buf_free(&s->key);
-    buf_free(&s->rua);
     free(s);
 }
 
@@ -208,66 +186,8 @@ store_forget(struct store *s)
 {
     for (size_t i = 0; i < K_COUNT; i++)
         idcache_clear(s->cache[i]);
-    idcache_clear(s->requests);
+    store_req_forget(s->requests);
     memset(s->memo, 0, sizeof(s->memo));
-}
-
-/* db_fail - log the database error of the last call; returns -1 */
-static int
-db_fail(struct store *s, const char *what)
-{
-    log_err("database %s: %s: %s", sqlite3_db_filename(s->db, "main"), what,
-            sqlite3_errmsg(s->db));
-    return -1;
-}
-
-/* bind_text - bind a slice (SQLITE_STATIC: it outlives the step) */
-static void
-bind_text(sqlite3_stmt *st, int i, struct str v)
-{
-    (void)sqlite3_bind_text(st, i, v.p ? v.p : "", (int)v.len,
-                            SQLITE_STATIC); /* index and size are ours */
-}
-
-/* step_done - run a statement that returns no row, then reset it */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(s, what);
-    return 0;
-}
-
-/* step_insert - run an INSERT: 1 done, 0 when a row with the same key
- * exists (another importer added it since the cache was filled), -1 */
-static int
-step_insert(struct store *s, sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 1;
-    if (rc == SQLITE_CONSTRAINT)
-        return 0;
-    return db_fail(s, "insert");
-}
-
-/* step_id - run a SELECT id: 1 and *id, 0 for no row, -1 on error */
-static int
-step_id(struct store *s, sqlite3_stmt *st, int64_t *id)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(s, "lookup");
-    return rc == SQLITE_ROW;
 }
 
 /* name_id - the row id of a reporter, domain or address, created when
@@ -283,19 +203,19 @@ name_id(struct store *s, enum store_kind k, struct str name, int64_t *id)
     if (idcache_get(s->cache[k], name, id))
         return 0;
     if (idcache_is_complete(s->cache[k])) {
-        bind_text(ins, 1, name);
-        rc = step_insert(s, ins);
+        store_sql_bind_text(ins, 1, name);
+        rc = store_sql_insert(s->db, ins);
         if (rc < 0)
             return -1;
     }
     if (rc == 0) {
-        bind_text(sel, 1, name);
-        rc = step_id(s, sel, id);
+        store_sql_bind_text(sel, 1, name);
+        rc = store_sql_id(s->db, sel, id);
         if (rc < 0)
             return -1;
         if (rc == 0) {
-            bind_text(ins, 1, name);
-            if (step_done(s, ins, "insert name") < 0)
+            store_sql_bind_text(ins, 1, name);
+            if (store_sql_done(s->db, ins, "insert name") < 0)
                 return -1;
         }
         rc = !rc;
@@ -339,86 +259,6 @@ domain_id(struct store *s, struct str name, int64_t *id)
     return 0;
 }
 
-/* REQ_NVALS - the numeric columns of a request */
-#define REQ_NVALS 9
-
-/* build_key - the cache key of a request: the numbers in binary, then
- * the rua text */
-static int
-build_key(struct store *s, int64_t pdomain, const int *vals, struct str rua)
-{
-    buf_reset(&s->key);
-    if (buf_append(&s->key, &pdomain, sizeof(pdomain)) < 0 ||
-        buf_append(&s->key, vals, REQ_NVALS * sizeof(*vals)) < 0)
-        return -1;
-    return buf_append_slice(&s->key, rua);
-}
-
-/* request_key - the rua list (joined with ',') and the cache key of r's
- * policy request */
-static int
-request_key(struct store *s, const struct hist_rec *r, int64_t pdomain,
-            const int *vals)
-{
-    buf_reset(&s->rua);
-    for (size_t i = 0; i < r->rua_count; i++) {
-        if ((i && buf_putc(&s->rua, ',') < 0) ||
-            buf_append_slice(&s->rua, r->rua[i]) < 0)
-            return -1;
-    }
-    return build_key(s, pdomain, vals, buf_slice(&s->rua));
-}
-
-/* bind_request - the columns of a request into a SELECT or INSERT */
-static void
-bind_request(struct store *s, sqlite3_stmt *st, int64_t pdomain,
-             const int *vals)
-{
-    sqlite3_bind_int64(st, 1, pdomain);
-    bind_text(st, 2, buf_slice(&s->rua));
-    for (int i = 0; i < REQ_NVALS; i++)
-        sqlite3_bind_int(st, i + 3, vals[i]);
-}
-
-/* request_id - the id of the policy request r was evaluated against;
- * created when new (straight away when the cache holds every request) */
-static int
-request_id(struct store *s, const struct hist_rec *r, int64_t pdomain,
-           int64_t *id)
-{
-    const int vals[REQ_NVALS] = { r->pct,     r->adkim,    r->aspf,
-                                  r->p,       r->sp,       r->fo,
-                                  (int)r->np, (int)r->psd, (int)r->t };
-    int rc = 0;
-
-    if (request_key(s, r, pdomain, vals) < 0)
-        return -1;
-    if (idcache_get(s->requests, buf_slice(&s->key), id))
-        return 0;
-    if (idcache_is_complete(s->requests)) {
-        bind_request(s, s->st[S_INS_REQUEST], pdomain, vals);
-        rc = step_insert(s, s->st[S_INS_REQUEST]);
-        if (rc < 0)
-            return -1;
-    }
-    if (rc == 0) {
-        bind_request(s, s->st[S_SEL_REQUEST], pdomain, vals);
-        rc = step_id(s, s->st[S_SEL_REQUEST], id);
-        if (rc < 0)
-            return -1;
-        if (rc == 0) {
-            bind_request(s, s->st[S_INS_REQUEST], pdomain, vals);
-            if (step_done(s, s->st[S_INS_REQUEST], "insert request") < 0)
-                return -1;
-        }
-        rc = !rc;
-    }
-    if (rc == 1)
-        *id = sqlite3_last_insert_rowid(s->db);
-    idcache_put(s->requests, buf_slice(&s->key), *id);
-    return 0;
-}
-
 /* preload_names - fill the cache of kind k with its whole table when it
  * fits, so that misses need no SELECT; 0 or -1 */
 static int
@@ -438,37 +278,9 @@ preload_names(struct store *s, enum store_kind k)
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(s, "preload");
+        return store_sql_fail(s->db, "preload");
     if (rc == SQLITE_DONE)
         idcache_set_complete(c);
-    return 0;
-}
-
-/* preload_requests - the same for the requests */
-static int
-preload_requests(struct store *s)
-{
-    sqlite3_stmt *st = s->st[S_ALL_REQUEST];
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int vals[REQ_NVALS];
-
-        for (int i = 0; i < REQ_NVALS; i++)
-            vals[i] = sqlite3_column_int(st, i + 3);
-        if (idcache_is_full(s->requests) ||
-            build_key(s, sqlite3_column_int64(st, 1), vals,
-                      str_make((const char *)sqlite3_column_text(st, 2),
-                               (size_t)sqlite3_column_bytes(st, 2))) < 0)
-            break;
-        idcache_put(s->requests, buf_slice(&s->key),
-                    sqlite3_column_int64(st, 0));
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(s, "preload");
-    if (rc == SQLITE_DONE)
-        idcache_set_complete(s->requests);
     return 0;
 }
 
@@ -482,7 +294,7 @@ store_preload(struct store *s)
         if (preload_names(s, (enum store_kind)i) < 0)
             return -1;
     }
-    return preload_requests(s);
+    return store_req_preload(s->requests);
 }
 
 /* the ids a message row refers to */
@@ -508,7 +320,7 @@ resolve(struct store *s, const struct hist_rec *r, struct msg_ids *ids)
         (r->mfrom.len && domain_id(s, r->mfrom, &ids->env) < 0) ||
         (r->spf_domain.len && domain_id(s, r->spf_domain, &ids->spf_dom) < 0))
         return -1;
-    return request_id(s, r, ids->pdomain, &ids->request);
+    return store_req_id(s->requests, r, ids->pdomain, &ids->request);
 }
 
 /* bind_id - an id, or NULL for 0 */
@@ -547,7 +359,7 @@ insert_message(struct store *s, const struct hist_rec *r,
     memcpy(&h64, hash, sizeof(h64));
     sqlite3_bind_int64(st, 1, h64);
     sqlite3_bind_int64(st, 2, r->received);
-    bind_text(st, 3, r->job);
+    store_sql_bind_text(st, 3, r->job);
     sqlite3_bind_int64(st, 4, ids->reporter);
     sqlite3_bind_int64(st, 5, ids->ip);
     sqlite3_bind_int64(st, 6, ids->from);
@@ -557,7 +369,7 @@ insert_message(struct store *s, const struct hist_rec *r,
     for (int i = 0; i < 12; i++)
         sqlite3_bind_int(st, 10 + i, codes[i]);
     bind_id(st, 12, ids->spf_dom);
-    if (step_done(s, st, "insert message") < 0)
+    if (store_sql_done(s->db, st, "insert message") < 0)
         return -1;
     return sqlite3_changes(s->db) > 0;
 }
@@ -581,12 +393,12 @@ insert_sigs(struct store *s, const struct hist_rec *r, int64_t id, size_t first,
         sqlite3_bind_int64(st, p + 2, (int64_t)(first + k));
         sqlite3_bind_int64(st, p + 3, dom);
         if (d->selector.len)
-            bind_text(st, p + 4, d->selector);
+            store_sql_bind_text(st, p + 4, d->selector);
         else
             sqlite3_bind_null(st, p + 4);
         sqlite3_bind_int(st, p + 5, d->result);
     }
-    return step_done(s, st, "insert signatures");
+    return store_sql_done(s->db, st, "insert signatures");
 }
 
 /* insert_children - signatures, seals and overrides of message id */
@@ -605,10 +417,10 @@ insert_children(struct store *s, const struct hist_rec *r, int64_t id)
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (int64_t)i);
         sqlite3_bind_int64(st, 3, r->seals[i].instance);
-        bind_text(st, 4, r->seals[i].domain);
-        bind_text(st, 5, r->seals[i].selector);
-        bind_text(st, 6, r->seals[i].ip);
-        if (step_done(s, st, "insert seal") < 0)
+        store_sql_bind_text(st, 4, r->seals[i].domain);
+        store_sql_bind_text(st, 5, r->seals[i].selector);
+        store_sql_bind_text(st, 6, r->seals[i].ip);
+        if (store_sql_done(s->db, st, "insert seal") < 0)
             return -1;
     }
     for (size_t i = 0; i < r->override_count; i++) {
@@ -616,9 +428,10 @@ insert_children(struct store *s, const struct hist_rec *r, int64_t id)
 
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (int64_t)i);
-        bind_text(st, 3, str_cstr(hist_override_name(r->overrides[i].type)));
-        bind_text(st, 4, r->overrides[i].comment);
-        if (step_done(s, st, "insert override") < 0)
+        store_sql_bind_text(st, 3,
+                            str_cstr(hist_override_name(r->overrides[i].type)));
+        store_sql_bind_text(st, 4, r->overrides[i].comment);
+        if (store_sql_done(s->db, st, "insert override") < 0)
             return -1;
     }
     return 0;
