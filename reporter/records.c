@@ -21,8 +21,8 @@
  * Messages without a usable DMARC record (policy code 14) are not
  * reported: there is no policy domain owner who asked for reports.
  *
- * STANDARDS: RFC 7489 section 7.2 (grouping, content), Appendix C;
- * history-format.md 4.1-4.7 (codes).
+ * STANDARDS: RFC 7489 section 7.2 (grouping, content), Appendix C; RFC
+ * 9990 section 3.1.6 (override types); history-format.md 4.1-4.7 (codes).
  *
  * Ownership: the records own their statements, caches and groups; row
  * strings point into their scratch text.  Thread safety: one per thread
@@ -105,6 +105,7 @@ struct records {
     struct names *domains;              /* domains.name by id */
     struct names *ips;                  /* ipaddrs.addr by id */
     struct groups *g;                   /* the groups of this report */
+    enum agg_format format;             /* which override types exist */
     size_t key_len;                     /* bytes of key used */
     unsigned char key[RECORDS_MAX_KEY]; /* the key being built */
     size_t next;                        /* next group to hand out */
@@ -283,6 +284,12 @@ count_message(struct records *r)
     return is_new ? groups_label(r->g, idx, ip) : 0;
 }
 
+void
+records_set_format(struct records *r, enum agg_format f)
+{
+    r->format = f;
+}
+
 int
 records_start(struct records *r, int64_t pdomain_id, const struct period *p)
 {
@@ -384,9 +391,10 @@ add_sig(struct records *r, struct cursor *c, struct agg_row *row)
     return agg_row_add_dkim(row, &d);
 }
 
-/* add_ovr - a K_OVR entry into the row's reasons; a type RFC 7489 does
- * not know (RFC 9990's policy_test_mode) becomes "other" with "type
- * comment" as comment */
+/* add_ovr - a K_OVR entry into the row's reasons; a type the report's
+ * format does not know (RFC 9990's policy_test_mode in RFC 7489, RFC
+ * 7489's forwarded and sampled_out in RFC 9990) becomes "other" with
+ * "type comment" as comment */
 static int
 add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 {
@@ -397,7 +405,9 @@ add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 
     if (type == NULL || comment == NULL)
         return -1;
-    if (agg_reason_from_name(type, &t) == 0)
+    if ((r->format == AGG_FORMAT_RFC9990
+             ? agg_reason9990_from_name(type, &t)
+             : agg_reason_from_name(type, &t)) == 0)
         return agg_row_add_reason(row, t, comment);
     /* type and comment were saved one after the other: join them */
     whole = type;

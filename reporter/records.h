@@ -35,6 +35,12 @@ struct records *records_new(sqlite3 *db);
 /* records_free - finalize and release (NULL is a no-op). */
 void records_free(struct records *r);
 
+/* records_set_format - the format of the rows handed out next: with
+ * AGG_FORMAT_RFC9990 a stored "policy_test_mode" reason keeps its type and
+ * "forwarded" and "sampled_out" become "other" with the word in the
+ * comment; with AGG_FORMAT_RFC7489 (the default) the other way round. */
+void records_set_format(struct records *r, enum agg_format f);
+
 /* records_start - read and group the messages of the domain in the
  * period.  0, or -1 (logged). */
 int records_start(struct records *r, int64_t pdomain_id,

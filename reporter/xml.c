@@ -1,5 +1,6 @@
 /*
- * xml - write one RFC 7489 Appendix C aggregate report, row by row.
+ * xml - write one RFC 7489 Appendix C or RFC 9990 aggregate report, row by
+ * row.
  *
  * The document is produced by libxml2's xmlTextWriter only (it escapes all
  * text), in schema order: version, report_metadata (org_name, email,
@@ -14,12 +15,26 @@
  * tests/tools/bench-xml, level 1 is a fifth faster than the default for
  * 3% more bytes, and indentation costs a fifth of the writer's time.
  *
+ * An RFC 9990 report (agg_meta.format) has its own functions below the
+ * RFC 7489 ones, sharing only the element helpers, so the two formats
+ * never mix (standards.md 7.4): every element in the namespace
+ * urn:ietf:params:xml:ns:dmarc-2.0 (a default namespace declared on
+ * <feedback>); report_metadata with at most one error (several are
+ * joined with "; ") and generator; policy_published with np,
+ * discovery_method and testing and without pct; identifiers with
+ * envelope_from as it is (empty for the null sender, section 3.1.1.10);
+ * every DKIM result with its selector (required: empty when unknown);
+ * at most one SPF result (the mfrom one, else the first, then without
+ * scope: RFC 9990 knows only mfrom); override types RFC 9990 dropped
+ * (forwarded, sampled_out) written as "other" with the word as comment.
+ *
  * It does not decide what goes into the rows or validate them against
- * the schema (the tests do, with the Appendix C schema itself).
+ * the schema (the tests do, with the Appendix C and RFC 9990 schemas).
  *
  * STANDARDS: RFC 7489 section 7.2 and Appendix C; errata 5221 and 7865
  * (IPv6 pattern: addresses are written fully expanded, see agg.h); RFC
- * 1952 (gzip, erratum 5371); XML 1.0 section 2.2 (allowed characters).
+ * 9990 section 3.1.1, 3.1.6 and Appendix A; RFC 1952 (gzip, erratum
+ * 5371); XML 1.0 section 2.2 (allowed characters).
  *
  * Ownership: the report owns the writer, the zlib stream and the output
  * until xml_end hands the bytes over.  Thread safety: one report per
@@ -44,6 +59,8 @@
 
 /* XML_CHUNK - zlib output produced per deflate() call */
 #define XML_CHUNK 16384
+/* XML_NS_9990 - the RFC 9990 namespace (section 6) */
+#define XML_NS_9990 "urn:ietf:params:xml:ns:dmarc-2.0"
 
 /* one report being written */
 struct xml_report {
@@ -51,6 +68,7 @@ struct xml_report {
     bool is_gzip;       /* output compressed */
     bool has_zs;        /* zs was initialised */
     bool is_failed;     /* output failed: the report is unusable */
+    bool is_9990;       /* RFC 9990 format, else RFC 7489 */
     z_stream zs;        /* the gzip stream */
     struct buf out;     /* bytes produced, bounded by max_out */
     struct buf text;    /* scratch: a string after UTF-8 repair */
@@ -300,6 +318,96 @@ write_policy(struct xml_report *x, const struct agg_policy *p)
     end(x);
 }
 
+/* write_errors_9990 - RFC 9990's single <error>: the errors of m joined
+ * with "; " (x->text bounds them: the result must fit XML_MAX_TEXT) */
+static void
+write_errors_9990(struct xml_report *x, const struct agg_meta *m)
+{
+    struct buf joined;
+
+    if (m->error_count == 0)
+        return;
+    if (m->error_count == 1) {
+        elem(x, "error", m->errors[0]);
+        return;
+    }
+    buf_init(&joined, XML_MAX_TEXT);
+    for (size_t i = 0; i < m->error_count; i++) {
+        if ((i > 0 && buf_append(&joined, "; ", 2) < 0) ||
+            buf_append(&joined, m->errors[i], strlen(m->errors[i])) < 0) {
+            x->is_failed = true; /* refused, never cut (STYLE) */
+            break;
+        }
+    }
+    if (!x->is_failed)
+        elem(x, "error", buf_cstr(&joined));
+    buf_free(&joined);
+}
+
+/* write_meta_9990 - RFC 9990 <report_metadata> (xs:all; written in the
+ * order of Appendix A) with the generator of h */
+static void
+write_meta_9990(struct xml_report *x, const struct agg_head *h)
+{
+    const struct agg_meta *m = h->meta;
+
+    start(x, "report_metadata");
+    elem(x, "org_name", m->org_name);
+    elem(x, "email", m->email);
+    elem_opt(x, "extra_contact_info", m->extra_contact_info);
+    elem(x, "report_id", m->report_id);
+    start(x, "date_range");
+    elem_num(x, "begin", m->begin);
+    elem_num(x, "end", m->end);
+    end(x);
+    write_errors_9990(x, m);
+    elem_opt(x, "generator", h->generator);
+    end(x);
+}
+
+/* write_policy_9990 - RFC 9990 <policy_published>: no pct; tags not
+ * published carry their defaults (section 3.1.1.5); discovery_method only
+ * when the history recorded it */
+static void
+write_policy_9990(struct xml_report *x, const struct agg_policy *p)
+{
+    const char *disc = agg_discovery_str(p->discovery);
+
+    start(x, "policy_published");
+    elem(x, "domain", p->domain);
+    elem_token(x, "p", agg_disposition_str(p->p));
+    elem_token(x, "sp", agg_disposition_str(p->sp));
+    elem_token(x, "np", agg_disposition_str(p->np));
+    elem_token(x, "adkim", agg_alignment_str(p->adkim));
+    elem_token(x, "aspf", agg_alignment_str(p->aspf));
+    if (disc != NULL)
+        elem_token(x, "discovery_method", disc);
+    elem(x, "fo", p->fo != NULL && *p->fo != '\0' ? p->fo : "0");
+    elem_token(x, "testing", p->is_testing ? "y" : "n");
+    end(x);
+}
+
+/* write_head - <feedback>, <version>, metadata and policy in h's format */
+static void
+write_head(struct xml_report *x, const struct agg_head *h)
+{
+    if (!x->is_9990) {
+        start(x, "feedback");
+        elem(x, "version", XML_VERSION);
+        write_meta(x, h->meta);
+        write_policy(x, h->policy);
+        return;
+    }
+    /* a default namespace: every element below is in it (Appendix A,
+     * elementFormDefault qualified) */
+    if (xmlTextWriterStartElementNS(x->w, NULL, XC("feedback"),
+                                    XC(XML_NS_9990)) < 0)
+        x->is_failed = true;
+    elem(x, "version", XML_VERSION);
+    write_meta_9990(x, h);
+    write_policy_9990(x, h->policy);
+}
+
 /* text_fits - strings of the metadata and policy fit XML_MAX_TEXT */
 static bool
 text_fits(const char *s)
@@ -307,13 +415,17 @@ text_fits(const char *s)
     return s == NULL || strlen(s) <= XML_MAX_TEXT;
 }
 
-/* head_fits - every string of m and p fits XML_MAX_TEXT */
+/* head_fits - every string of h fits XML_MAX_TEXT */
 static bool
-head_fits(const struct agg_meta *m, const struct agg_policy *p)
+head_fits(const struct agg_head *h)
 {
+    const struct agg_meta *m = h->meta;
+    const struct agg_policy *p = h->policy;
+
     if (!text_fits(m->org_name) || !text_fits(m->email) ||
         !text_fits(m->extra_contact_info) || !text_fits(m->report_id) ||
-        !text_fits(p->domain) || !text_fits(p->fo))
+        !text_fits(p->domain) || !text_fits(p->fo) ||
+        !text_fits(h->generator))
         return false;
     for (size_t i = 0; i < m->error_count; i++) {
         if (!text_fits(m->errors[i]))
@@ -356,11 +468,21 @@ struct xml_report *
 xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
           size_t max_out, const char **why)
 {
+    struct agg_head h = { m, p, AGG_FORMAT_RFC7489, NULL };
+
+    return xml_begin_head(&h, is_gzip, max_out, why);
+}
+
+struct xml_report *
+xml_begin_head(const struct agg_head *h, bool is_gzip, size_t max_out,
+               const char **why)
+{
     struct xml_report *x;
 
-    if (agg_meta_check(m, why) < 0 || agg_policy_check(p, why) < 0)
+    if (agg_meta_check(h->meta, why) < 0 ||
+        agg_policy_check(h->policy, why) < 0)
         return NULL;
-    if (!head_fits(m, p)) {
+    if (!head_fits(h)) {
         *why = "metadata string too long";
         return NULL;
     }
@@ -370,12 +492,10 @@ xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
         *why = "cannot set up the XML writer";
         return NULL;
     }
+    x->is_9990 = h->format == AGG_FORMAT_RFC9990;
     if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
         x->is_failed = true;
-    start(x, "feedback");
-    elem(x, "version", XML_VERSION);
-    write_meta(x, m);
-    write_policy(x, p);
+    write_head(x, h);
     if (x->is_failed) {
         *why = "XML output failed";
         xml_free(x);
@@ -422,6 +542,29 @@ envelope_from(const struct agg_row *r)
     return "";
 }
 
+/* write_reason - one <reason>; a type the format does not have is
+ * written as "other" with the type's word as comment when there is none
+ * (policy_test_mode in RFC 7489; forwarded, sampled_out in RFC 9990) */
+static void
+write_reason(struct xml_report *x, const struct agg_reason *rs)
+{
+    enum agg_reason_type t = rs->type;
+    const char *comment = rs->comment;
+    bool is_known = x->is_9990 ? t != AGG_REASON_FORWARDED &&
+                                     t != AGG_REASON_SAMPLED_OUT
+                               : t != AGG_REASON_POLICY_TEST_MODE;
+
+    if (!is_known) {
+        if (comment == NULL || *comment == '\0')
+            comment = agg_reason_str(t);
+        t = AGG_REASON_OTHER;
+    }
+    start(x, "reason");
+    elem_token(x, "type", agg_reason_str(t));
+    elem_opt(x, "comment", comment);
+    end(x);
+}
+
 /* write_row - <row> with <policy_evaluated> in sequence order */
 static void
 write_row(struct xml_report *x, const struct agg_row *r, const char *ip)
@@ -433,12 +576,8 @@ write_row(struct xml_report *x, const struct agg_row *r, const char *ip)
     elem_token(x, "disposition", agg_disposition_str(r->disposition));
     elem_token(x, "dkim", agg_dmarc_result_str(r->dkim));
     elem_token(x, "spf", agg_dmarc_result_str(r->spf));
-    for (size_t i = 0; i < r->reason_count; i++) {
-        start(x, "reason");
-        elem_token(x, "type", agg_reason_str(r->reasons[i].type));
-        elem_opt(x, "comment", r->reasons[i].comment);
-        end(x);
-    }
+    for (size_t i = 0; i < r->reason_count; i++)
+        write_reason(x, &r->reasons[i]);
     end(x);
     end(x);
 }
@@ -470,6 +609,80 @@ write_auth(struct xml_report *x, const struct agg_row *r)
     end(x);
 }
 
+/* write_ids_9990 - RFC 9990 <identifiers>: envelope_from as it is, empty
+ * for the null sender (section 3.1.1.10) */
+static void
+write_ids_9990(struct xml_report *x, const struct agg_row *r)
+{
+    start(x, "identifiers");
+    elem(x, "header_from", r->header_from);
+    elem(x, "envelope_from", r->envelope_from != NULL ? r->envelope_from : "");
+    elem_opt(x, "envelope_to", r->envelope_to);
+    end(x);
+}
+
+/* spf_9990 - the one SPF result RFC 9990 reports: the mfrom one, else the
+ * first (the HELO check of a null sender) */
+static const struct agg_spf *
+spf_9990(const struct agg_row *r)
+{
+    for (size_t i = 0; i < r->spf_count; i++) {
+        if (r->spf_results[i].scope == AGG_SCOPE_MFROM)
+            return &r->spf_results[i];
+    }
+    return r->spf_count > 0 ? &r->spf_results[0] : NULL;
+}
+
+/* write_auth_9990 - RFC 9990 <auth_results>: every DKIM result with its
+ * selector (required, empty when unknown), then at most one SPF result,
+ * its scope only when mfrom (the one scope RFC 9990 has) */
+static void
+write_auth_9990(struct xml_report *x, const struct agg_row *r)
+{
+    const struct agg_spf *s = spf_9990(r);
+
+    start(x, "auth_results");
+    for (size_t i = 0; i < r->dkim_count; i++) {
+        const struct agg_dkim *d = &r->dkim_results[i];
+
+        start(x, "dkim");
+        elem(x, "domain", d->domain);
+        elem(x, "selector", d->selector != NULL ? d->selector : "");
+        elem_token(x, "result", agg_dkim_result_str(d->result));
+        elem_opt(x, "human_result", d->human_result);
+        end(x);
+    }
+    if (s != NULL) {
+        start(x, "spf");
+        elem(x, "domain", s->domain);
+        if (s->scope == AGG_SCOPE_MFROM)
+            elem_token(x, "scope", agg_spf_scope_str(s->scope));
+        elem_token(x, "result", agg_spf_result_str(s->result));
+        end(x);
+    }
+    end(x);
+}
+
+/* write_record - one <record> in the report's format */
+static void
+write_record(struct xml_report *x, const struct agg_row *r, const char *ip)
+{
+    start(x, "record");
+    write_row(x, r, ip);
+    if (x->is_9990) {
+        write_ids_9990(x, r);
+        write_auth_9990(x, r);
+    } else {
+        start(x, "identifiers");
+        elem_opt(x, "envelope_to", r->envelope_to);
+        elem(x, "envelope_from", envelope_from(r));
+        elem(x, "header_from", r->header_from);
+        end(x);
+        write_auth(x, r);
+    }
+    end(x);
+}
+
 enum xml_status
 xml_row(struct xml_report *x, const struct agg_row *r, const char **why)
 {
@@ -487,15 +700,7 @@ xml_row(struct xml_report *x, const struct agg_row *r, const char **why)
     }
     if (agg_ip_format(r->source_ip, ip, sizeof(ip)) < 0)
         log_panic("xml: source_ip passed agg_row_check but not formatting");
-    start(x, "record");
-    write_row(x, r, ip);
-    start(x, "identifiers");
-    elem_opt(x, "envelope_to", r->envelope_to);
-    elem(x, "envelope_from", envelope_from(r));
-    elem(x, "header_from", r->header_from);
-    end(x);
-    write_auth(x, r);
-    end(x);
+    write_record(x, r, ip);
     if (x->is_failed) {
         *why = "XML output failed (report too large?)";
         return XML_ERR;
