@@ -8,9 +8,9 @@
  *
  * STANDARDS: RFC 7489 section 6.3 (defaults), section 7.2 and Appendix C
  * (content and enumerations); RFC 9990 section 3.1.1 and Appendix A
- * (np, testing, discovery_method, section 3.1.6 override types); RFC 5952 (IPv6 text, which we expand on
- * purpose: see agg_ip_format in agg.h); RFC 8601 section 2.7 (result
- * names).
+ * (np, testing, discovery_method, section 3.1.6 override types); RFC 5952 (IPv6
+ * text, which we expand on purpose: see agg_ip_format in agg.h); RFC 8601
+ * section 2.7 (result names).
  *
  * Ownership: strings are borrowed from the caller; the row owns only its
  * DKIM result array.  Thread safety: reentrant.
@@ -431,10 +431,10 @@ agg_dmarc_result_str(enum agg_dmarc_result r)
 const char *
 agg_reason_str(enum agg_reason_type t)
 {
-    static const char *const names[] = {
-        "forwarded",    "sampled_out", "trusted_forwarder", "mailing_list",
-        "local_policy", "other",       "policy_test_mode"
-    };
+    static const char *const names[] = { "forwarded",         "sampled_out",
+                                         "trusted_forwarder", "mailing_list",
+                                         "local_policy",      "other",
+                                         "policy_test_mode" };
     return PICK(names, (unsigned)t);
 }
 

@@ -123,17 +123,17 @@ struct agg_meta {
 
 /* policy_published; the domain is borrowed */
 struct agg_policy {
-    const char *domain;       /* where the record was found (required) */
-    enum agg_alignment adkim; /* default relaxed */
-    enum agg_alignment aspf;  /* default relaxed */
-    enum agg_disposition p;   /* requested policy */
-    enum agg_disposition sp;  /* subdomain policy; the caller sets p's
-                                 value when the record has no sp */
-    unsigned pct;             /* 0..100, default 100 (RFC 7489 only) */
-    const char *fo;           /* "0" when NULL or empty */
-    enum agg_disposition np;  /* RFC 9990: non-existent subdomains; the
-                                 caller sets sp's value when absent */
-    bool is_testing;          /* RFC 9990 <testing>: t=y published */
+    const char *domain;           /* where the record was found (required) */
+    enum agg_alignment adkim;     /* default relaxed */
+    enum agg_alignment aspf;      /* default relaxed */
+    enum agg_disposition p;       /* requested policy */
+    enum agg_disposition sp;      /* subdomain policy; the caller sets p's
+                                     value when the record has no sp */
+    unsigned pct;                 /* 0..100, default 100 (RFC 7489 only) */
+    const char *fo;               /* "0" when NULL or empty */
+    enum agg_disposition np;      /* RFC 9990: non-existent subdomains; the
+                                     caller sets sp's value when absent */
+    bool is_testing;              /* RFC 9990 <testing>: t=y published */
     enum agg_discovery discovery; /* RFC 9990 <discovery_method> */
 };
 

@@ -405,9 +405,8 @@ add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 
     if (type == NULL || comment == NULL)
         return -1;
-    if ((r->format == AGG_FORMAT_RFC9990
-             ? agg_reason9990_from_name(type, &t)
-             : agg_reason_from_name(type, &t)) == 0)
+    if ((r->format == AGG_FORMAT_RFC9990 ? agg_reason9990_from_name(type, &t)
+                                         : agg_reason_from_name(type, &t)) == 0)
         return agg_row_add_reason(row, t, comment);
     /* type and comment were saved one after the other: join them */
     whole = type;

@@ -424,8 +424,7 @@ head_fits(const struct agg_head *h)
 
     if (!text_fits(m->org_name) || !text_fits(m->email) ||
         !text_fits(m->extra_contact_info) || !text_fits(m->report_id) ||
-        !text_fits(p->domain) || !text_fits(p->fo) ||
-        !text_fits(h->generator))
+        !text_fits(p->domain) || !text_fits(p->fo) || !text_fits(h->generator))
         return false;
     for (size_t i = 0; i < m->error_count; i++) {
         if (!text_fits(m->errors[i]))
@@ -550,9 +549,9 @@ write_reason(struct xml_report *x, const struct agg_reason *rs)
 {
     enum agg_reason_type t = rs->type;
     const char *comment = rs->comment;
-    bool is_known = x->is_9990 ? t != AGG_REASON_FORWARDED &&
-                                     t != AGG_REASON_SAMPLED_OUT
-                               : t != AGG_REASON_POLICY_TEST_MODE;
+    bool is_known =
+        x->is_9990 ? t != AGG_REASON_FORWARDED && t != AGG_REASON_SAMPLED_OUT
+                   : t != AGG_REASON_POLICY_TEST_MODE;
 
     if (!is_known) {
         if (comment == NULL || *comment == '\0')
