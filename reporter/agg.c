@@ -291,6 +291,12 @@ agg_spf_from_code(int code)
     return AGG_SPF_PERMERROR; /* 9-12 and anything else: our choice */
 }
 
+enum agg_spf_result
+agg_spf9990_from_code(int code)
+{
+    return code == 8 ? AGG_SPF_POLICY : agg_spf_from_code(code);
+}
+
 int
 agg_policy_from_code(int code, enum agg_disposition *out)
 {
@@ -450,9 +456,9 @@ agg_dkim_result_str(enum agg_dkim_result r)
 const char *
 agg_spf_result_str(enum agg_spf_result r)
 {
-    static const char *const names[] = { "none",     "neutral",  "pass",
-                                         "fail",     "softfail", "temperror",
-                                         "permerror" };
+    static const char *const names[] = { "none",      "neutral",  "pass",
+                                         "fail",      "softfail", "temperror",
+                                         "permerror", "policy" };
     return PICK(names, (unsigned)r);
 }
 

@@ -99,7 +99,8 @@ enum agg_spf_result {
     AGG_SPF_FAIL = 3,
     AGG_SPF_SOFTFAIL = 4,
     AGG_SPF_TEMPERROR = 5,
-    AGG_SPF_PERMERROR = 6
+    AGG_SPF_PERMERROR = 6,
+    AGG_SPF_POLICY = 7 /* RFC 9990 SPFResultType only */
 };
 
 /* Appendix C SPFDomainScope */
@@ -243,6 +244,10 @@ enum agg_dkim_result agg_dkim_from_code(int code);
  * 2 softfail, 3 neutral, 4 temperror, 5 permerror, 6 none, 7 fail,
  * 8 none (RFC 7489 has no SPF "policy"), 1 and 9-12 permerror, -1 none. */
 enum agg_spf_result agg_spf_from_code(int code);
+
+/* agg_spf9990_from_code - as agg_spf_from_code for an RFC 9990 report,
+ * whose SPFResultType has RFC 8601's "policy": 8 is policy. */
+enum agg_spf_result agg_spf9990_from_code(int code);
 
 /* agg_policy_from_code - p or sp from a history ASCII code
  * (history-format.md 4.2): 110 none, 113 quarantine, 114 reject.  0, or

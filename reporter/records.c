@@ -432,7 +432,8 @@ add_not_enforced(int64_t policy, struct agg_row *row)
 
 /* add_spf - the row's SPF result: the domain SPF checked, else the
  * envelope domain, else header_from (history-format.md 4.7: not
- * evaluated is "none" with the domain the reporter knows) */
+ * evaluated is "none" with the domain the reporter knows); code 8 is
+ * "policy" in RFC 9990, "none" in RFC 7489 */
 static int
 add_spf(struct records *r, const int64_t *f, struct agg_row *row)
 {
@@ -446,7 +447,9 @@ add_spf(struct records *r, const int64_t *f, struct agg_row *row)
     if (*s.domain == '\0')
         s.domain = row->header_from;
     s.scope = f[F_SPF_SCOPE] == 2 ? AGG_SCOPE_HELO : AGG_SCOPE_MFROM;
-    s.result = agg_spf_from_code((int)f[F_SPF]);
+    s.result = r->format == AGG_FORMAT_RFC9990
+                   ? agg_spf9990_from_code((int)f[F_SPF])
+                   : agg_spf_from_code((int)f[F_SPF]);
     return agg_row_add_spf(row, &s);
 }
 

@@ -602,7 +602,10 @@ write_auth(struct xml_report *x, const struct agg_row *r)
         start(x, "spf");
         elem(x, "domain", s->domain);
         elem_token(x, "scope", agg_spf_scope_str(s->scope));
-        elem_token(x, "result", agg_spf_result_str(s->result));
+        /* Appendix C has no SPF "policy" (agg_spf_from_code: none) */
+        elem_token(x, "result",
+                   agg_spf_result_str(s->result == AGG_SPF_POLICY ? AGG_SPF_NONE
+                                                                  : s->result));
         end(x);
     }
     end(x);

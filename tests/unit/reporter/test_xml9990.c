@@ -299,6 +299,38 @@ test_reasons_errors(void **state)
     agg_row_free(&r);
 }
 
+/* test_spf_policy - RFC 9990's SPF "policy" result is written as it is;
+ * an RFC 7489 report, which has no such value, writes none */
+static void
+test_spf_policy(void **state)
+{
+    struct agg_policy p;
+    struct agg_row r;
+    const char *why = NULL;
+    struct xml_report *x;
+    char err[512];
+    char *doc;
+    size_t len;
+
+    (void)state;
+    policy(&p);
+    agg_row_init(&r);
+    basic_row(&r, "192.0.2.1");
+    r.spf_results[0].result = AGG_SPF_POLICY;
+    doc = run_report(&meta, &p, &r, false, &len);
+    assert_non_null(strstr(doc, "<result>policy</result>"));
+    free(doc);
+    x = xml_begin(&meta, &p, false, 1u << 20, &why);
+    assert_non_null(x);
+    assert_int_equal(xml_row(x, &r, &why), XML_OK);
+    assert_int_equal(xml_end(x, &doc, &len, &why), 0);
+    xml_free(x);
+    assert_int_equal(testxml_validate(doc, len, err, sizeof(err)), 0);
+    assert_null(strstr(doc, "<result>policy</result>"));
+    free(doc);
+    agg_row_free(&r);
+}
+
 /* test_7489_unchanged - the RFC 7489 path through xml_begin_head gives
  * the same bytes as xml_begin, and policy_test_mode becomes "other" */
 static void
@@ -363,6 +395,9 @@ test_reason_names(void **state)
     assert_int_equal(agg_np_from_code(3, &d), 0);
     assert_int_equal(d, AGG_DISP_REJECT);
     assert_int_equal(agg_np_from_code(0, &d), -1);
+    assert_int_equal(agg_spf9990_from_code(8), AGG_SPF_POLICY);
+    assert_int_equal(agg_spf_from_code(8), AGG_SPF_NONE);
+    assert_int_equal(agg_spf9990_from_code(2), AGG_SPF_SOFTFAIL);
     assert_string_equal(agg_discovery_str(AGG_DISCOVERY_PSL), "psl");
     assert_null(agg_discovery_str(AGG_DISCOVERY_UNKNOWN));
 }
@@ -376,6 +411,7 @@ main(void)
         cmocka_unit_test(test_null_sender),
         cmocka_unit_test(test_one_spf),
         cmocka_unit_test(test_reasons_errors),
+        cmocka_unit_test(test_spf_policy),
         cmocka_unit_test(test_7489_unchanged),
         cmocka_unit_test(test_reason_names),
     };
