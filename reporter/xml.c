@@ -9,13 +9,11 @@
  * row: row (source_ip, count, policy_evaluated: disposition dkim spf
  * reason*), identifiers (envelope_to, envelope_from, header_from),
  * auth_results (every dkim, then every spf with its scope).  The writer's
- * output buffer feeds zlib directly (deflateInit2 with windowBits 31: the
- * RFC 1952 gzip wrapper, mtime 0, so the same rows give the same bytes).
- * Compression level 1 and no indentation: measured with
- * tests/tools/bench-xml, level 1 is a fifth faster than the default for
- * 3% more bytes, and indentation costs a fifth of the writer's time.
+ * output goes through reporter/xml_sink.c (gzip or plain, bounded).  No
+ * indentation: measured with tests/tools/bench-xml, it costs a fifth of
+ * the writer's time.
  *
- * An RFC 9990 report (agg_meta.format) has its own functions below the
+ * An RFC 9990 report (agg_head.format) has its own functions below the
  * RFC 7489 ones, sharing only the element helpers, so the two formats
  * never mix (standards.md 7.4): every element in the namespace
  * urn:ietf:params:xml:ns:dmarc-2.0 (a default namespace declared on
@@ -33,11 +31,11 @@
  *
  * STANDARDS: RFC 7489 section 7.2 and Appendix C; errata 5221 and 7865
  * (IPv6 pattern: addresses are written fully expanded, see agg.h); RFC
- * 9990 section 3.1.1, 3.1.6 and Appendix A; RFC 1952 (gzip, erratum
- * 5371); XML 1.0 section 2.2 (allowed characters).
+ * 9990 section 3.1.1, 3.1.6 and Appendix A; XML 1.0 section 2.2
+ * (allowed characters).
  *
- * Ownership: the report owns the writer, the zlib stream and the output
- * until xml_end hands the bytes over.  Thread safety: one report per
+ * Ownership: the report owns the writer and the sink (which holds the
+ * output until xml_end hands the bytes over).  Thread safety: one report per
  * thread.
  */
 #include "reporter/xml.h"
@@ -47,79 +45,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "common/buf.h"
 #include "common/xalloc.h"
+#include "reporter/xml_sink.h"
+#include "reporter/xml_text.h"
 
 /* XC - a C string as libxml2 text (BAD_CAST would drop const) */
 #define XC(s) ((const xmlChar *)(s))
 
-/* XML_CHUNK - zlib output produced per deflate() call */
-#define XML_CHUNK 16384
 /* XML_NS_9990 - the RFC 9990 namespace (section 6) */
 #define XML_NS_9990 "urn:ietf:params:xml:ns:dmarc-2.0"
 
 /* one report being written */
 struct xml_report {
-    xmlTextWriterPtr w; /* the libxml2 writer; NULL once closed */
-    bool is_gzip;       /* output compressed */
-    bool has_zs;        /* zs was initialised */
-    bool is_failed;     /* output failed: the report is unusable */
-    bool is_9990;       /* RFC 9990 format, else RFC 7489 */
-    z_stream zs;        /* the gzip stream */
-    struct buf out;     /* bytes produced, bounded by max_out */
-    struct buf text;    /* scratch: a string after UTF-8 repair */
-    size_t rows;        /* records written */
+    xmlTextWriterPtr w;    /* the libxml2 writer; NULL once closed */
+    bool is_failed;        /* output failed: the report is unusable */
+    bool is_9990;          /* RFC 9990 format, else RFC 7489 */
+    struct xml_sink *sink; /* where the bytes go (gzip or plain) */
+    struct buf text;       /* scratch: a string after UTF-8 repair */
+    size_t rows;           /* records written */
 };
-
-/* sink_deflate - push len bytes (flush mode) through zlib into x->out */
-static int
-sink_deflate(struct xml_report *x, const char *p, size_t len, int flush)
-{
-    unsigned char chunk[XML_CHUNK];
-    int zrc;
-
-    x->zs.next_in = (unsigned char *)(uintptr_t)p; /* zlib: not written */
-    x->zs.avail_in = (uInt)len;
-    do {
-        x->zs.next_out = chunk;
-        x->zs.avail_out = sizeof(chunk);
-        zrc = deflate(&x->zs, flush);
-        if (zrc == Z_STREAM_ERROR)
-            return -1;
-        if (buf_append(&x->out, chunk, sizeof(chunk) - x->zs.avail_out) < 0)
-            return -1;
-    } while (x->zs.avail_out == 0 ||
-             (flush == Z_FINISH && zrc != Z_STREAM_END));
-    return 0;
-}
-
-/* sink_write - libxml2 output callback: bytes of the document */
-static int
-sink_write(void *ctx, const char *p, int len)
-{
-    struct xml_report *x = ctx;
-
-    if (len < 0 || x->is_failed)
-        return -1;
-    if (x->is_gzip ? sink_deflate(x, p, (size_t)len, Z_NO_FLUSH) < 0
-                   : buf_append(&x->out, p, (size_t)len) < 0) {
-        x->is_failed = true;
-        return -1;
-    }
-    return len;
-}
-
-/* sink_close - libxml2 close callback: the stream is finished in xml_end */
-static int
-sink_close(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
 
 /* libxml_error - libxml2's generic error handler: its messages (such as
  * "I/O error" when the output limit is reached) go to the debug log; the
@@ -137,44 +85,6 @@ static void LOG_FMT(2, 3) libxml_error(void *ctx, const char *fmt, ...)
     log_debug("xml: libxml2: %s", line);
 }
 
-/* utf8_len - length of the valid UTF-8 sequence at p (RFC 3629 section 4),
- * or 0 when it is invalid (overlong, surrogate, above U+10FFFF, cut) */
-static size_t
-utf8_len(const unsigned char *p, size_t left)
-{
-    size_t n;
-    unsigned lo = 0x80;
-    unsigned hi = 0xbf;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    if (p[0] == 0xe0)
-        lo = 0xa0;
-    else if (p[0] == 0xed)
-        hi = 0x9f;
-    else if (p[0] == 0xf0)
-        lo = 0x90;
-    else if (p[0] == 0xf4)
-        hi = 0x8f;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++) {
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    }
-    return n;
-}
-
 /* is_plain - s is printable ASCII only (the usual case: domain names,
  * addresses, numbers), valid XML character data as it is */
 static bool
@@ -187,37 +97,16 @@ is_plain(const char *s)
     return true;
 }
 
-/* clean_text - s as XML 1.0 character data (s itself when it is plain,
- * else a copy in x->text): invalid UTF-8 and control characters other
- * than TAB, LF and CR become '?' (section 2.2) */
+/* clean_text - s as XML 1.0 character data: s itself when it is plain
+ * (the usual case, checked here without a call), else a repaired copy in
+ * x->text (xml_text_repair) */
 static const char *
 clean_text(struct xml_report *x, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t left;
-
     if (is_plain(s))
         return s;
-    left = strlen(s);
-    buf_reset(&x->text);
-    while (left > 0) {
-        size_t n = utf8_len(p, left);
-        int rc;
-
-        if (n == 1 && (p[0] < 0x20 || p[0] == 0x7f) && p[0] != '\t' &&
-            p[0] != '\n' && p[0] != '\r')
-            n = 0;
-        if (n == 0) {
-            rc = buf_putc(&x->text, '?');
-            n = 1;
-        } else {
-            rc = buf_append(&x->text, p, n);
-        }
-        if (rc < 0)
-            log_panic("xml: text longer than XML_MAX_TEXT passed the check");
-        p += n;
-        left -= n;
-    }
+    if (xml_text_repair(s, &x->text) < 0)
+        log_panic("xml: text longer than XML_MAX_TEXT passed the check");
     return buf_cstr(&x->text);
 }
 
@@ -440,16 +329,11 @@ report_open(bool is_gzip, size_t max_out)
     struct xml_report *x = xcalloc(1, sizeof(*x));
     xmlOutputBufferPtr ob;
 
-    x->is_gzip = is_gzip;
-    buf_init(&x->out, max_out);
     buf_init(&x->text, XML_MAX_TEXT);
-    if (is_gzip) {
-        if (deflateInit2(&x->zs, Z_BEST_SPEED, Z_DEFLATED, 31, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
-            goto fail;
-        x->has_zs = true;
-    }
-    ob = xmlOutputBufferCreateIO(sink_write, sink_close, x, NULL);
+    x->sink = xml_sink_new(is_gzip, max_out);
+    if (x->sink == NULL)
+        goto fail;
+    ob = xml_sink_output(x->sink);
     if (ob == NULL)
         goto fail;
     x->w = xmlNewTextWriter(ob); /* takes ownership of ob */
@@ -728,14 +612,10 @@ xml_end(struct xml_report *x, char **out, size_t *out_len, const char **why)
         x->is_failed = true;
     xmlFreeTextWriter(x->w); /* closes the output buffer */
     x->w = NULL;
-    if (!x->is_failed && x->is_gzip && sink_deflate(x, NULL, 0, Z_FINISH) < 0)
-        x->is_failed = true;
-    if (x->is_failed) {
+    if (x->is_failed || xml_sink_finish(x->sink, out, out_len) < 0) {
         *why = "XML output failed (report too large?)";
         return -1;
     }
-    *out_len = x->out.len;
-    *out = buf_steal(&x->out);
     return 0;
 }
 
@@ -746,9 +626,7 @@ xml_free(struct xml_report *x)
         return;
     if (x->w != NULL)
         xmlFreeTextWriter(x->w);
-    if (x->has_zs)
-        (void)deflateEnd(&x->zs); /* Z_DATA_ERROR when unfinished: fine */
-    buf_free(&x->out);
+    xml_sink_free(x->sink);
     buf_free(&x->text);
     free(x);
 }
