@@ -104,6 +104,7 @@ report_build_head(const struct agg_head *h, const char *receiver,
     *why = NULL;
     if (copy_names(h->meta, h->policy, receiver, r, why) < 0)
         return -1;
+    r->format = h->format;
     x = xml_begin_head(h, true, REPORT_MAX_GZ, why);
     if (x == NULL)
         return -1;
@@ -203,7 +204,7 @@ report_send(const struct report_transport *t, const struct report *r,
     enum deliver_status st;
 
     buf_init(&msg, REPORT_MAX_MAIL);
-    if (mail_build_report(&mr, &msg, why) < 0) {
+    if (mail_build_report_as(&mr, r->format, &msg, why) < 0) {
         buf_free(&msg);
         return DELIVER_BADADDR;
     }

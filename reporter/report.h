@@ -61,6 +61,7 @@ struct report {
     char id[NAMING_ID_SIZE];                   /* the report id */
     int64_t begin;                             /* period start */
     int64_t end;                               /* period end */
+    enum agg_format format;                    /* the XML's schema */
 };
 
 /* how reports leave */

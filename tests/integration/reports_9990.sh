@@ -15,7 +15,7 @@ BUILD=${BUILD:-build}
 . "$TOP/tests/lib/nsd.sh"
 B="$TOP/$BUILD"
 
-tap_plan 9
+tap_plan 10
 if ! reason=$(nsd_available); then
     tap_skip_rest "$reason"
     tap_done
@@ -139,6 +139,21 @@ sys.exit(1 if bad else 0)
 PY
 tap_is "$?" 0 "np, testing, discovery_method match the database; ids match file names"
 tap_like "$(cat "$dir/check.log")" "bad=0" "the check ran over every report"
+
+# the mails: the text part names RFC 9990; the Subject's Report-ID is the
+# id of the file name (RFC 9990 section 3.1.4: identical where used)
+badmail=0
+nmail=0
+for eml in "$dir"/out/*.eml; do
+    [ -f "$eml" ] || continue
+    nmail=$((nmail + 1))
+    id=$(basename "$eml" | sed 's/^.*!\([0-9a-z]*\)\.[0-9]*\.eml$/\1/')
+    grep -q 'aggregate report (RFC 9990)' "$eml" || badmail=$((badmail + 1))
+    tr -d '\r' <"$eml" | sed -n '/^Subject:/,/^[A-Z]/p' | tr -d '\n' |
+        grep -q "Report-ID: <$id>" || badmail=$((badmail + 1))
+done
+tap_is "$badmail/$([ "$nmail" -gt 0 ] && echo some)" 0/some \
+    "report mails name RFC 9990 and carry the file name's id in the Subject"
 
 # --format rfc9990 over a configuration without ReportFormat: same bytes
 sed -e '/^ReportFormat/d' -e "s|$dir/dmarc.db|$dir/dmarc2.db|" \
