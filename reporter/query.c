@@ -278,9 +278,9 @@ query_policy_free(struct query_policy *out)
 }
 
 void
-query_set_format(struct query *q, enum agg_format f)
+query_set_format(struct query *q, enum agg_format f, bool is_testing)
 {
-    records_set_format(q->rec, f);
+    records_set_format(q->rec, f, is_testing);
 }
 
 int

@@ -106,6 +106,7 @@ struct records {
     struct names *ips;                  /* ipaddrs.addr by id */
     struct groups *g;                   /* the groups of this report */
     enum agg_format format;             /* which override types exist */
+    bool is_testing;                    /* RFC 9990: the policy has t=y */
     size_t key_len;                     /* bytes of key used */
     unsigned char key[RECORDS_MAX_KEY]; /* the key being built */
     size_t next;                        /* next group to hand out */
@@ -285,9 +286,10 @@ count_message(struct records *r)
 }
 
 void
-records_set_format(struct records *r, enum agg_format f)
+records_set_format(struct records *r, enum agg_format f, bool is_testing)
 {
     r->format = f;
+    r->is_testing = is_testing;
 }
 
 int
@@ -417,15 +419,20 @@ add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 /* add_not_enforced - a failing message whose policy asked for more than
  * was applied, with no recorded reason: the filter's configuration
  * (OpenDMARC's RejectFailures off, for example) is a local policy
- * (Appendix C PolicyOverrideType; history-format.md 4.4, 4.5) */
+ * (Appendix C PolicyOverrideType; history-format.md 4.4, 4.5); in an RFC
+ * 9990 report of a policy with t=y it is the test mode (section 3.1.6
+ * policy_test_mode: RFC 9989's t=y asks for one step less) */
 static int
-add_not_enforced(int64_t policy, struct agg_row *row)
+add_not_enforced(const struct records *r, int64_t policy, struct agg_row *row)
 {
     bool is_weaker = (policy == 16 && row->disposition != AGG_DISP_REJECT) ||
                      (policy == 17 && row->disposition == AGG_DISP_NONE);
 
     if (!is_weaker || row->reason_count > 0)
         return 0;
+    if (r->format == AGG_FORMAT_RFC9990 && r->is_testing)
+        return agg_row_add_reason(row, AGG_REASON_POLICY_TEST_MODE,
+                                  "policy published with t=y");
     return agg_row_add_reason(row, AGG_REASON_LOCAL_POLICY,
                               "policy not enforced by the receiver");
 }
@@ -479,7 +486,7 @@ fill(struct records *r, struct cursor *c, struct agg_row *row)
         else
             rc = -1; /* K_REFUSED */
     }
-    if (rc < 0 || add_not_enforced(f[F_POLICY], row) < 0)
+    if (rc < 0 || add_not_enforced(r, f[F_POLICY], row) < 0)
         return -1;
     return add_spf(r, f, row);
 }

@@ -225,7 +225,7 @@ build_job(struct run *r, struct job *j)
 
     if (rc != 0)
         return rc;
-    query_set_format(r->q, r->o->format);
+    query_set_format(r->q, r->o->format, j->pol.pol.is_testing);
     if (query_rows_start(r->q, j->pdomain_id, &j->period) < 0 ||
         report_build_head(&h, r->o->receiver, &src, &j->rep, &why) < 0) {
         log_err("run: domain=%s period=%" PRId64 "-%" PRId64
