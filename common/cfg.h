@@ -87,6 +87,7 @@ enum cfg_key {
     CFG_REPORTSMTPPASSWORDFILE,
     CFG_REPORTSMTPTLS,
     CFG_REPORTMAXATTEMPTS,
+    CFG_REPORTFORMAT,
     /* dmarcsuite: dmarc-milter */
     CFG_HISTORYEXTENSIONS,
     /* dmarcsuite: failure reports */

@@ -42,6 +42,14 @@ static const char *const cfg_smtp_tls[] = {
     NULL,
 };
 
+/* ReportFormat words, in the order of enum agg_format
+ * (reporter/agg.h): RFC 7489 Appendix C or RFC 9990 */
+static const char *const cfg_report_formats[] = {
+    "rfc7489",
+    "rfc9990",
+    NULL,
+};
+
 /* LogLevel words, in the order of enum log_level */
 static const char *const cfg_levels[] = {
     "err", "warning", "notice", "info", "debug", NULL,
@@ -223,6 +231,8 @@ const struct cfg_param cfg_table[CFG_KEY_COUNT] = {
                             cfg_smtp_tls, NULL, 0 },
     [CFG_REPORTMAXATTEMPTS] = { "ReportMaxAttempts", CFG_T_UINT, "5", 1, 100,
                                 NULL, NULL, 0 },
+    [CFG_REPORTFORMAT] = { "ReportFormat", CFG_T_ENUM, "rfc7489", 0, 0,
+                           cfg_report_formats, NULL, 0 },
     /* dmarcsuite: dmarc-milter */
     [CFG_HISTORYEXTENSIONS] = { "HistoryExtensions", CFG_T_BOOL, "true", 0, 0,
                                 NULL, NULL, 0 },

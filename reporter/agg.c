@@ -7,9 +7,10 @@
  * not group messages into rows (the database query does).
  *
  * STANDARDS: RFC 7489 section 6.3 (defaults), section 7.2 and Appendix C
- * (content and enumerations); RFC 5952 (IPv6 text, which we expand on
- * purpose: see agg_ip_format in agg.h); RFC 8601 section 2.7 (result
- * names).
+ * (content and enumerations); RFC 9990 section 3.1.1 and Appendix A
+ * (np, testing, discovery_method, section 3.1.6 override types); RFC 5952 (IPv6
+ * text, which we expand on purpose: see agg_ip_format in agg.h); RFC 8601
+ * section 2.7 (result names).
  *
  * Ownership: strings are borrowed from the caller; the row owns only its
  * DKIM result array.  Thread safety: reentrant.
@@ -34,6 +35,9 @@ agg_policy_init(struct agg_policy *p, const char *domain)
     p->sp = AGG_DISP_NONE;
     p->pct = 100;
     p->fo = "0";
+    p->np = AGG_DISP_NONE;
+    p->is_testing = false;
+    p->discovery = AGG_DISCOVERY_UNKNOWN;
 }
 
 void
@@ -287,6 +291,12 @@ agg_spf_from_code(int code)
     return AGG_SPF_PERMERROR; /* 9-12 and anything else: our choice */
 }
 
+enum agg_spf_result
+agg_spf9990_from_code(int code)
+{
+    return code == 8 ? AGG_SPF_POLICY : agg_spf_from_code(code);
+}
+
 int
 agg_policy_from_code(int code, enum agg_disposition *out)
 {
@@ -343,6 +353,55 @@ agg_reason_from_name(const char *name, enum agg_reason_type *out)
     return -1;
 }
 
+int
+agg_reason9990_from_name(const char *name, enum agg_reason_type *out)
+{
+    static const enum agg_reason_type known[] = {
+        AGG_REASON_TRUSTED_FORWARDER, AGG_REASON_MAILING_LIST,
+        AGG_REASON_LOCAL_POLICY, AGG_REASON_OTHER, AGG_REASON_POLICY_TEST_MODE
+    };
+
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strcmp(name, agg_reason_str(known[i])) == 0) {
+            *out = known[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int
+agg_np_from_code(int code, enum agg_disposition *out)
+{
+    switch (code) {
+    case 1:
+        *out = AGG_DISP_NONE;
+        return 0;
+    case 2:
+        *out = AGG_DISP_QUARANTINE;
+        return 0;
+    case 3:
+        *out = AGG_DISP_REJECT;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+const char *
+agg_discovery_str(enum agg_discovery d)
+{
+    switch (d) {
+    case AGG_DISCOVERY_PSL:
+        return "psl";
+    case AGG_DISCOVERY_TREEWALK:
+        return "treewalk";
+    case AGG_DISCOVERY_UNKNOWN:
+        break;
+    }
+    return NULL;
+}
+
 /* pick - names[i] when i is in range; a bug otherwise */
 static const char *
 pick(const char *const *names, size_t n, unsigned i)
@@ -380,7 +439,8 @@ agg_reason_str(enum agg_reason_type t)
 {
     static const char *const names[] = { "forwarded",         "sampled_out",
                                          "trusted_forwarder", "mailing_list",
-                                         "local_policy",      "other" };
+                                         "local_policy",      "other",
+                                         "policy_test_mode" };
     return PICK(names, (unsigned)t);
 }
 
@@ -396,9 +456,9 @@ agg_dkim_result_str(enum agg_dkim_result r)
 const char *
 agg_spf_result_str(enum agg_spf_result r)
 {
-    static const char *const names[] = { "none",     "neutral",  "pass",
-                                         "fail",     "softfail", "temperror",
-                                         "permerror" };
+    static const char *const names[] = { "none",      "neutral",  "pass",
+                                         "fail",      "softfail", "temperror",
+                                         "permerror", "policy" };
     return PICK(names, (unsigned)r);
 }
 

@@ -1,7 +1,9 @@
 /*
  * agg - the in-memory model of one RFC 7489 aggregate report.
  *
- * A report is its metadata, the policy published, and rows.  The metadata
+ * A report is its metadata, the policy published, and rows, in one of two
+ * formats (enum agg_format): RFC 7489 Appendix C or RFC 9990, never a mix
+ * (standards.md section 7.4).  The metadata
  * and the policy are filled once; a row is filled, handed to the XML writer
  * (xml_row) and then reset for the next one, so a report with many rows
  * never holds them all in memory.  Every enumerated value is an enum whose
@@ -35,6 +37,19 @@
  * and seven colons, plus the NUL. */
 #define AGG_IP_SIZE 40
 
+/* the schema a report follows; one per report (standards.md 7.4) */
+enum agg_format {
+    AGG_FORMAT_RFC7489 = 0, /* Appendix C, no namespace (the default) */
+    AGG_FORMAT_RFC9990 = 1  /* urn:ietf:params:xml:ns:dmarc-2.0 */
+};
+
+/* RFC 9990 DiscoveryType: how the policy record was found */
+enum agg_discovery {
+    AGG_DISCOVERY_UNKNOWN = 0, /* not recorded: discovery_method omitted */
+    AGG_DISCOVERY_PSL = 1,     /* RFC 7489 section 6.6.3 */
+    AGG_DISCOVERY_TREEWALK = 2 /* RFC 9989 section 4.10 */
+};
+
 /* Appendix C DispositionType (also p and sp) */
 enum agg_disposition {
     AGG_DISP_NONE = 0,
@@ -61,7 +76,8 @@ enum agg_reason_type {
     AGG_REASON_TRUSTED_FORWARDER = 2,
     AGG_REASON_MAILING_LIST = 3,
     AGG_REASON_LOCAL_POLICY = 4,
-    AGG_REASON_OTHER = 5
+    AGG_REASON_OTHER = 5,
+    AGG_REASON_POLICY_TEST_MODE = 6 /* RFC 9990 section 3.1.6 only */
 };
 
 /* Appendix C DKIMResultType */
@@ -83,7 +99,8 @@ enum agg_spf_result {
     AGG_SPF_FAIL = 3,
     AGG_SPF_SOFTFAIL = 4,
     AGG_SPF_TEMPERROR = 5,
-    AGG_SPF_PERMERROR = 6
+    AGG_SPF_PERMERROR = 6,
+    AGG_SPF_POLICY = 7 /* RFC 9990 SPFResultType only */
 };
 
 /* Appendix C SPFDomainScope */
@@ -101,19 +118,33 @@ struct agg_meta {
     int64_t begin;                  /* period start, epoch seconds UTC */
     int64_t end;                    /* period end, epoch seconds UTC */
     const char *const *errors;      /* error strings, may be NULL */
-    size_t error_count;             /* number of errors */
+    size_t error_count;             /* number of errors (RFC 9990 allows
+                                       one <error>: they are joined) */
 };
 
 /* policy_published; the domain is borrowed */
 struct agg_policy {
-    const char *domain;       /* where the record was found (required) */
-    enum agg_alignment adkim; /* default relaxed */
-    enum agg_alignment aspf;  /* default relaxed */
-    enum agg_disposition p;   /* requested policy */
-    enum agg_disposition sp;  /* subdomain policy; the caller sets p's
-                                 value when the record has no sp */
-    unsigned pct;             /* 0..100, default 100 */
-    const char *fo;           /* "0" when NULL or empty */
+    const char *domain;           /* where the record was found (required) */
+    enum agg_alignment adkim;     /* default relaxed */
+    enum agg_alignment aspf;      /* default relaxed */
+    enum agg_disposition p;       /* requested policy */
+    enum agg_disposition sp;      /* subdomain policy; the caller sets p's
+                                     value when the record has no sp */
+    unsigned pct;                 /* 0..100, default 100 (RFC 7489 only) */
+    const char *fo;               /* "0" when NULL or empty */
+    enum agg_disposition np;      /* RFC 9990: non-existent subdomains; the
+                                     caller sets sp's value when absent */
+    bool is_testing;              /* RFC 9990 <testing>: t=y published */
+    enum agg_discovery discovery; /* RFC 9990 <discovery_method> */
+};
+
+/* what a report writes before its rows, and in which format; borrowed */
+struct agg_head {
+    const struct agg_meta *meta;     /* report_metadata */
+    const struct agg_policy *policy; /* policy_published */
+    enum agg_format format;          /* which schema */
+    const char *generator;           /* RFC 9990 <generator>; NULL or ""
+                                        to omit (never in RFC 7489) */
 };
 
 /* one override reason */
@@ -158,7 +189,8 @@ struct agg_row {
 };
 
 /* agg_policy_init - the defaults of RFC 7489 section 6.3 for domain:
- * adkim=r aspf=r p=none sp=none pct=100 fo=0.  domain is borrowed. */
+ * adkim=r aspf=r p=none sp=none pct=100 fo=0; for RFC 9990 also np=none,
+ * testing n and discovery unknown.  domain is borrowed. */
 void agg_policy_init(struct agg_policy *p, const char *domain);
 
 /* agg_row_init - an empty row (count 1, disposition none, both aligned
@@ -213,6 +245,10 @@ enum agg_dkim_result agg_dkim_from_code(int code);
  * 8 none (RFC 7489 has no SPF "policy"), 1 and 9-12 permerror, -1 none. */
 enum agg_spf_result agg_spf_from_code(int code);
 
+/* agg_spf9990_from_code - as agg_spf_from_code for an RFC 9990 report,
+ * whose SPFResultType has RFC 8601's "policy": 8 is policy. */
+enum agg_spf_result agg_spf9990_from_code(int code);
+
 /* agg_policy_from_code - p or sp from a history ASCII code
  * (history-format.md 4.2): 110 none, 113 quarantine, 114 reject.  0, or
  * -1 for 0 (tag absent, no record) and anything else: the caller then
@@ -240,6 +276,22 @@ enum agg_disposition agg_disposition_from_action(int code);
  * with the word as comment). */
 int agg_reason_from_name(const char *name,
                          enum agg_reason_type *out) WARN_UNUSED;
+
+/* agg_reason9990_from_name - as agg_reason_from_name for RFC 9990's
+ * PolicyOverrideType (section 3.1.6): "policy_test_mode" is known,
+ * "forwarded" and "sampled_out" (dropped by RFC 9990) are not, so the
+ * caller writes them as "other" with the word as comment. */
+int agg_reason9990_from_name(const char *name,
+                             enum agg_reason_type *out) WARN_UNUSED;
+
+/* agg_np_from_code - np from its database code (sql/README: 1 none,
+ * 2 quarantine, 3 reject).  0, or -1 for 0 (absent) and anything else:
+ * the caller then uses sp (RFC 9989 section 4.7). */
+int agg_np_from_code(int code, enum agg_disposition *out) WARN_UNUSED;
+
+/* agg_discovery_str - RFC 9990 DiscoveryType spelling ("psl",
+ * "treewalk"); NULL for AGG_DISCOVERY_UNKNOWN. */
+const char *agg_discovery_str(enum agg_discovery d);
 
 /* The schema's spelling of each value; static strings. */
 const char *agg_disposition_str(enum agg_disposition d);

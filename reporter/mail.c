@@ -8,7 +8,8 @@
  * everywhere.  It neither sends (deliver.c) nor picks destinations.
  *
  * STANDARDS: RFC 7489 sections 7.2.1.1 (report mail), 7.2.2 (error
- * report) and 6.2 (size after transport encoding); RFC 5322 sections
+ * report) and 6.2 (size after transport encoding); RFC 9990 section
+ * 3.5.2 (the same mail for its reports); RFC 5322 sections
  * 3.3 (date), 3.6 (fields); RFC 2045, 2046, 2183 (Content-Disposition);
  * RFC 3834 (Auto-Submitted); RFC 6713 (application/gzip).
  *
@@ -227,9 +228,11 @@ clean_text(const char *s, char *out, size_t out_size)
     out[n] = '\0';
 }
 
-/* report_text - the text/plain part of the report mail */
+/* report_text - the text/plain part of the report mail for a report
+ * following standard ("RFC 7489", "RFC 9990") */
 static int
-report_text(struct buf *out, const struct mail_report *m, const char *boundary)
+report_text(struct buf *out, const struct mail_report *m, const char *boundary,
+            const char *standard)
 {
     char org[MAIL_MAX_TEXT];
     char b[MAIL_DATE_SIZE];
@@ -243,16 +246,23 @@ report_text(struct buf *out, const struct mail_report *m, const char *boundary)
         out,
         "\r\n--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n"
         "Content-Transfer-Encoding: 7bit\r\n\r\n"
-        "This is a DMARC aggregate report (RFC 7489) from %s\r\n"
+        "This is a DMARC aggregate report (%s) from %s\r\n"
         "for the domain %s,\r\n"
         "covering %s to %s.\r\n"
         "The report is the attached gzip-compressed XML file.\r\n",
-        boundary, org, m->policy_domain, b, e);
+        boundary, standard, org, m->policy_domain, b, e);
 }
 
 int
 mail_build_report(const struct mail_report *m, struct buf *out,
                   const char **why)
+{
+    return mail_build_report_as(m, AGG_FORMAT_RFC7489, out, why);
+}
+
+int
+mail_build_report_as(const struct mail_report *m, enum agg_format format,
+                     struct buf *out, const char **why)
 {
     const char *f[] = { m->from, m->to, m->msgid_domain, m->subject };
     char boundary[MAIL_MSGID_SIZE];
@@ -264,7 +274,9 @@ mail_build_report(const struct mail_report *m, struct buf *out,
     }
     if (common_head(out, f, m->date, boundary, why) < 0)
         return -1;
-    if (report_text(out, m, boundary) < 0 ||
+    if (report_text(out, m, boundary,
+                    format == AGG_FORMAT_RFC9990 ? "RFC 9990" : "RFC 7489") <
+            0 ||
         buf_printf(out,
                    "\r\n--%s\r\nContent-Type: application/gzip;\r\n"
                    " name=\"%s\"\r\n"

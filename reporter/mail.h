@@ -23,6 +23,7 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "reporter/agg.h"
 
 /* MAIL_B64_LINE - base64 characters a line (RFC 2045 section 6.8) */
 #define MAIL_B64_LINE 76
@@ -97,6 +98,13 @@ int mail_random_hex(char *out) WARN_UNUSED;
  * file name that fails its check, or out's maximum exceeded. */
 int mail_build_report(const struct mail_report *m, struct buf *out,
                       const char **why) WARN_UNUSED;
+
+/* mail_build_report_as - mail_build_report for a report in format: the
+ * text part names the RFC the attached XML follows (RFC 7489 or RFC
+ * 9990); everything else is the same (RFC 9990 section 3.5.2 keeps RFC
+ * 7489's file name and Subject). */
+int mail_build_report_as(const struct mail_report *m, enum agg_format format,
+                         struct buf *out, const char **why) WARN_UNUSED;
 
 /* mail_build_error - append the section 7.2.2 error report to out.  URIs
  * are written with every byte outside 0x21-0x7e percent-encoded.  0, or

@@ -74,7 +74,7 @@ usage(void)
             "       [--domain D]... [--nodomain D]... [--report-org NAME]\n"
             "       [--report-email ADDR] [--outdir DIR] [--now EPOCH]"
             " [--dry-run]\n"
-            "       [-n] [-v] [-V]\n");
+            "       [--format rfc7489 | rfc9990] [-n] [-v] [-V]\n");
     return EX_USAGE;
 }
 
@@ -153,6 +153,8 @@ option(int c, const char *arg, struct opts *o)
         return 0;
     case 't':
         return set_now(o, arg);
+    case 'F':
+        return set_later(o, CFG_REPORTFORMAT, arg);
     default:
         return -1;
     }
@@ -173,6 +175,7 @@ parse_args(int argc, char **argv, struct opts *o)
         { "outdir", required_argument, NULL, 'O' },
         { "dry-run", no_argument, NULL, 'r' },
         { "now", required_argument, NULL, 't' },
+        { "format", required_argument, NULL, 'F' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -344,6 +347,10 @@ run_with(const struct opts *o, const struct cfg *c, sqlite3 *db,
     ro.receiver = from_domain(c);
     ro.org_name = cfg_str(c, CFG_REPORTORG);
     ro.email = cfg_str(c, CFG_REPORTEMAIL);
+    ro.format = strcmp(cfg_str(c, CFG_REPORTFORMAT), "rfc9990") == 0
+                    ? AGG_FORMAT_RFC9990
+                    : AGG_FORMAT_RFC7489;
+    ro.generator = "dmarcsuite " DMARC_VERSION;
     ro.max_attempts = (unsigned)cfg_uint(c, CFG_REPORTMAXATTEMPTS);
     ro.retry_delay = MAIN_RETRY_DELAY;
     ro.is_dry_run = o->is_dry_run;

@@ -52,7 +52,7 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_NEXT] = "SELECT min(received) FROM messages"
                " WHERE pdomain_id = ?1 AND received >= ?2 AND policy <> 14",
     [Q_POLICY] = "SELECT d.name, r.rua, r.pct, r.adkim, r.aspf, r.p, r.sp,"
-                 " r.fo FROM messages m"
+                 " r.fo, r.np, r.t, m.discovery FROM messages m"
                  " JOIN requests r ON r.id = m.request_id"
                  " JOIN domains d ON d.id = m.pdomain_id"
                  " WHERE m.pdomain_id = ?1 AND m.received >= ?2"
@@ -222,6 +222,23 @@ fo_text(int64_t bits, char *out, size_t out_size)
     out[n] = '\0';
 }
 
+/* policy_9990 - the RFC 9990 parts of the policy from columns 8-10 of
+ * Q_POLICY (sql/README codes): np (absent: sp's value, RFC 9989 section
+ * 4.7), t (1 y; absent or 2 n) and the discovery of the same message
+ * (1 psl, 2 treewalk; 0 none: not written) */
+static void
+policy_9990(sqlite3_stmt *st, struct agg_policy *pol)
+{
+    int64_t disc = sqlite3_column_int64(st, 10);
+
+    if (agg_np_from_code(sqlite3_column_int(st, 8), &pol->np) < 0)
+        pol->np = pol->sp;
+    pol->is_testing = sqlite3_column_int(st, 9) == 1;
+    pol->discovery = disc == 1   ? AGG_DISCOVERY_PSL
+                     : disc == 2 ? AGG_DISCOVERY_TREEWALK
+                                 : AGG_DISCOVERY_UNKNOWN;
+}
+
 int
 query_policy(struct query *q, int64_t pdomain_id, const struct period *p,
              struct query_policy *out)
@@ -248,6 +265,7 @@ query_policy(struct query *q, int64_t pdomain_id, const struct period *p,
         out->pol.sp = out->pol.p; /* sp absent: p applies (section 6.3) */
     fo_text(sqlite3_column_int64(st, 7), out->fo, sizeof(out->fo));
     out->pol.fo = out->fo;
+    policy_9990(st, &out->pol);
     (void)sqlite3_reset(st); /* end the read: the step succeeded */
     return 0;
 }
@@ -257,6 +275,12 @@ query_policy_free(struct query_policy *out)
 {
     free(out->rua);
     out->rua = NULL;
+}
+
+void
+query_set_format(struct query *q, enum agg_format f, bool is_testing)
+{
+    records_set_format(q->rec, f, is_testing);
 }
 
 int

@@ -78,6 +78,11 @@ int query_policy(struct query *q, int64_t pdomain_id, const struct period *p,
 /* query_policy_free - release out->rua. */
 void query_policy_free(struct query_policy *out);
 
+/* query_set_format - the format of the reports whose rows follow and
+ * whether their policy has t=y (records_set_format); RFC 7489 until
+ * set. */
+void query_set_format(struct query *q, enum agg_format f, bool is_testing);
+
 /* query_rows_start - begin the grouped rows of the domain in the period.
  * 0, or -1 (logged). */
 int query_rows_start(struct query *q, int64_t pdomain_id,

@@ -21,8 +21,8 @@
  * Messages without a usable DMARC record (policy code 14) are not
  * reported: there is no policy domain owner who asked for reports.
  *
- * STANDARDS: RFC 7489 section 7.2 (grouping, content), Appendix C;
- * history-format.md 4.1-4.7 (codes).
+ * STANDARDS: RFC 7489 section 7.2 (grouping, content), Appendix C; RFC
+ * 9990 section 3.1.6 (override types); history-format.md 4.1-4.7 (codes).
  *
  * Ownership: the records own their statements, caches and groups; row
  * strings point into their scratch text.  Thread safety: one per thread
@@ -105,6 +105,8 @@ struct records {
     struct names *domains;              /* domains.name by id */
     struct names *ips;                  /* ipaddrs.addr by id */
     struct groups *g;                   /* the groups of this report */
+    enum agg_format format;             /* which override types exist */
+    bool is_testing;                    /* RFC 9990: the policy has t=y */
     size_t key_len;                     /* bytes of key used */
     unsigned char key[RECORDS_MAX_KEY]; /* the key being built */
     size_t next;                        /* next group to hand out */
@@ -283,6 +285,13 @@ count_message(struct records *r)
     return is_new ? groups_label(r->g, idx, ip) : 0;
 }
 
+void
+records_set_format(struct records *r, enum agg_format f, bool is_testing)
+{
+    r->format = f;
+    r->is_testing = is_testing;
+}
+
 int
 records_start(struct records *r, int64_t pdomain_id, const struct period *p)
 {
@@ -384,9 +393,10 @@ add_sig(struct records *r, struct cursor *c, struct agg_row *row)
     return agg_row_add_dkim(row, &d);
 }
 
-/* add_ovr - a K_OVR entry into the row's reasons; a type RFC 7489 does
- * not know (RFC 9990's policy_test_mode) becomes "other" with "type
- * comment" as comment */
+/* add_ovr - a K_OVR entry into the row's reasons; a type the report's
+ * format does not know (RFC 9990's policy_test_mode in RFC 7489, RFC
+ * 7489's forwarded and sampled_out in RFC 9990) becomes "other" with
+ * "type comment" as comment */
 static int
 add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 {
@@ -397,7 +407,8 @@ add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 
     if (type == NULL || comment == NULL)
         return -1;
-    if (agg_reason_from_name(type, &t) == 0)
+    if ((r->format == AGG_FORMAT_RFC9990 ? agg_reason9990_from_name(type, &t)
+                                         : agg_reason_from_name(type, &t)) == 0)
         return agg_row_add_reason(row, t, comment);
     /* type and comment were saved one after the other: join them */
     whole = type;
@@ -408,22 +419,28 @@ add_ovr(struct records *r, struct cursor *c, struct agg_row *row)
 /* add_not_enforced - a failing message whose policy asked for more than
  * was applied, with no recorded reason: the filter's configuration
  * (OpenDMARC's RejectFailures off, for example) is a local policy
- * (Appendix C PolicyOverrideType; history-format.md 4.4, 4.5) */
+ * (Appendix C PolicyOverrideType; history-format.md 4.4, 4.5); in an RFC
+ * 9990 report of a policy with t=y it is the test mode (section 3.1.6
+ * policy_test_mode: RFC 9989's t=y asks for one step less) */
 static int
-add_not_enforced(int64_t policy, struct agg_row *row)
+add_not_enforced(const struct records *r, int64_t policy, struct agg_row *row)
 {
     bool is_weaker = (policy == 16 && row->disposition != AGG_DISP_REJECT) ||
                      (policy == 17 && row->disposition == AGG_DISP_NONE);
 
     if (!is_weaker || row->reason_count > 0)
         return 0;
+    if (r->format == AGG_FORMAT_RFC9990 && r->is_testing)
+        return agg_row_add_reason(row, AGG_REASON_POLICY_TEST_MODE,
+                                  "policy published with t=y");
     return agg_row_add_reason(row, AGG_REASON_LOCAL_POLICY,
                               "policy not enforced by the receiver");
 }
 
 /* add_spf - the row's SPF result: the domain SPF checked, else the
  * envelope domain, else header_from (history-format.md 4.7: not
- * evaluated is "none" with the domain the reporter knows) */
+ * evaluated is "none" with the domain the reporter knows); code 8 is
+ * "policy" in RFC 9990, "none" in RFC 7489 */
 static int
 add_spf(struct records *r, const int64_t *f, struct agg_row *row)
 {
@@ -437,7 +454,9 @@ add_spf(struct records *r, const int64_t *f, struct agg_row *row)
     if (*s.domain == '\0')
         s.domain = row->header_from;
     s.scope = f[F_SPF_SCOPE] == 2 ? AGG_SCOPE_HELO : AGG_SCOPE_MFROM;
-    s.result = agg_spf_from_code((int)f[F_SPF]);
+    s.result = r->format == AGG_FORMAT_RFC9990
+                   ? agg_spf9990_from_code((int)f[F_SPF])
+                   : agg_spf_from_code((int)f[F_SPF]);
     return agg_row_add_spf(row, &s);
 }
 
@@ -467,7 +486,7 @@ fill(struct records *r, struct cursor *c, struct agg_row *row)
         else
             rc = -1; /* K_REFUSED */
     }
-    if (rc < 0 || add_not_enforced(f[F_POLICY], row) < 0)
+    if (rc < 0 || add_not_enforced(r, f[F_POLICY], row) < 0)
         return -1;
     return add_spf(r, f, row);
 }

@@ -13,6 +13,7 @@
 #ifndef DMARC_REPORTER_RECORDS_H
 #define DMARC_REPORTER_RECORDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -34,6 +35,15 @@ struct records *records_new(sqlite3 *db);
 
 /* records_free - finalize and release (NULL is a no-op). */
 void records_free(struct records *r);
+
+/* records_set_format - the format of the rows handed out next: with
+ * AGG_FORMAT_RFC9990 a stored "policy_test_mode" reason keeps its type and
+ * "forwarded" and "sampled_out" become "other" with the word in the
+ * comment, SPF code 8 is "policy", and when is_testing (the report's
+ * policy has t=y) a policy not enforced without a recorded reason gets
+ * "policy_test_mode" rather than "local_policy"; with AGG_FORMAT_RFC7489
+ * (the default) the rows are RFC 7489's and is_testing is ignored. */
+void records_set_format(struct records *r, enum agg_format f, bool is_testing);
 
 /* records_start - read and group the messages of the domain in the
  * period.  0, or -1 (logged). */

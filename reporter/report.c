@@ -8,7 +8,8 @@
  * bookkeeping are the caller's.
  *
  * STANDARDS: RFC 7489 sections 7.2 (report), 7.2.1.1 (mail), 7.2.2
- * (error report).
+ * (error report); RFC 9990 sections 3.1 and 3.5.2 (the same mail and
+ * names carry an RFC 9990 report).
  *
  * Ownership: struct report owns its gzip bytes.  Thread safety: one
  * report per thread.
@@ -86,14 +87,25 @@ report_build(const struct agg_meta *m, const struct agg_policy *p,
              const char *receiver, const struct report_rows *src,
              struct report *r, const char **why)
 {
+    struct agg_head h = { m, p, AGG_FORMAT_RFC7489, NULL };
+
+    return report_build_head(&h, receiver, src, r, why);
+}
+
+int
+report_build_head(const struct agg_head *h, const char *receiver,
+                  const struct report_rows *src, struct report *r,
+                  const char **why)
+{
     struct xml_report *x;
     int rc = -1;
 
     memset(r, 0, sizeof(*r));
     *why = NULL;
-    if (copy_names(m, p, receiver, r, why) < 0)
+    if (copy_names(h->meta, h->policy, receiver, r, why) < 0)
         return -1;
-    x = xml_begin(m, p, true, REPORT_MAX_GZ, why);
+    r->format = h->format;
+    x = xml_begin_head(h, true, REPORT_MAX_GZ, why);
     if (x == NULL)
         return -1;
     if (fill_rows(x, src, r, why) == 0) {
@@ -192,7 +204,7 @@ report_send(const struct report_transport *t, const struct report *r,
     enum deliver_status st;
 
     buf_init(&msg, REPORT_MAX_MAIL);
-    if (mail_build_report(&mr, &msg, why) < 0) {
+    if (mail_build_report_as(&mr, r->format, &msg, why) < 0) {
         buf_free(&msg);
         return DELIVER_BADADDR;
     }

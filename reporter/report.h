@@ -61,6 +61,7 @@ struct report {
     char id[NAMING_ID_SIZE];                   /* the report id */
     int64_t begin;                             /* period start */
     int64_t end;                               /* period end */
+    enum agg_format format;                    /* the XML's schema */
 };
 
 /* how reports leave */
@@ -90,6 +91,15 @@ struct report_transport {
 int report_build(const struct agg_meta *m, const struct agg_policy *p,
                  const char *receiver, const struct report_rows *src,
                  struct report *r, const char **why) WARN_UNUSED;
+
+/* report_build_head - as report_build for the metadata and policy of h
+ * (borrowed), in h->format (xml_begin_head).  The names (file name,
+ * Subject, id) are the same in both formats: the id is letters and
+ * digits, a valid RFC 7489 unique-id and RFC 9990 ridfmt alike, so RFC
+ * 9990 section 3.1.4's "identical where used" holds. */
+int report_build_head(const struct agg_head *h, const char *receiver,
+                      const struct report_rows *src, struct report *r,
+                      const char **why) WARN_UNUSED;
 
 /* report_free - release the report's memory. */
 void report_free(struct report *r);

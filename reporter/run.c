@@ -218,15 +218,16 @@ build_job(struct run *r, struct job *j)
                           j->period.end,
                           NULL,
                           0 };
+    struct agg_head h = { &m, &j->pol.pol, r->o->format, r->o->generator };
     struct report_rows src = { query_row_next, r->q };
     const char *why = NULL;
     int rc = query_policy(r->q, j->pdomain_id, &j->period, &j->pol);
 
     if (rc != 0)
         return rc;
+    query_set_format(r->q, r->o->format, j->pol.pol.is_testing);
     if (query_rows_start(r->q, j->pdomain_id, &j->period) < 0 ||
-        report_build(&m, &j->pol.pol, r->o->receiver, &src, &j->rep, &why) <
-            0) {
+        report_build_head(&h, r->o->receiver, &src, &j->rep, &why) < 0) {
         log_err("run: domain=%s period=%" PRId64 "-%" PRId64
                 " report not built: %s",
                 j->pol.domain, j->period.begin, j->period.end,

@@ -26,6 +26,8 @@ struct run_opts {
     const char *org_name;                /* <org_name> */
     const char *email;                   /* <email> */
     const char *extra_contact;           /* <extra_contact_info> or NULL */
+    enum agg_format format;              /* ReportFormat (0: RFC 7489) */
+    const char *generator;               /* RFC 9990 <generator> or NULL */
     unsigned max_attempts;               /* give up after this many */
     uint64_t retry_delay;                /* seconds between attempts */
     bool is_dry_run;                     /* record nothing */

@@ -1,5 +1,6 @@
 /*
- * xml - write one RFC 7489 Appendix C aggregate report, row by row.
+ * xml - write one RFC 7489 Appendix C or RFC 9990 aggregate report, row by
+ * row.
  *
  * The document is produced by libxml2's xmlTextWriter only (it escapes all
  * text), in schema order: version, report_metadata (org_name, email,
@@ -8,21 +9,33 @@
  * row: row (source_ip, count, policy_evaluated: disposition dkim spf
  * reason*), identifiers (envelope_to, envelope_from, header_from),
  * auth_results (every dkim, then every spf with its scope).  The writer's
- * output buffer feeds zlib directly (deflateInit2 with windowBits 31: the
- * RFC 1952 gzip wrapper, mtime 0, so the same rows give the same bytes).
- * Compression level 1 and no indentation: measured with
- * tests/tools/bench-xml, level 1 is a fifth faster than the default for
- * 3% more bytes, and indentation costs a fifth of the writer's time.
+ * output goes through reporter/xml_sink.c (gzip or plain, bounded).  No
+ * indentation: measured with tests/tools/bench-xml, it costs a fifth of
+ * the writer's time.
+ *
+ * An RFC 9990 report (agg_head.format) has its own functions below the
+ * RFC 7489 ones, sharing only the element helpers, so the two formats
+ * never mix (standards.md 7.4): every element in the namespace
+ * urn:ietf:params:xml:ns:dmarc-2.0 (a default namespace declared on
+ * <feedback>); report_metadata with at most one error (several are
+ * joined with "; ") and generator; policy_published with np,
+ * discovery_method and testing and without pct; identifiers with
+ * envelope_from as it is (empty for the null sender, section 3.1.1.10);
+ * every DKIM result with its selector (required: empty when unknown);
+ * at most one SPF result (the mfrom one, else the first, then without
+ * scope: RFC 9990 knows only mfrom); override types RFC 9990 dropped
+ * (forwarded, sampled_out) written as "other" with the word as comment.
  *
  * It does not decide what goes into the rows or validate them against
- * the schema (the tests do, with the Appendix C schema itself).
+ * the schema (the tests do, with the Appendix C and RFC 9990 schemas).
  *
  * STANDARDS: RFC 7489 section 7.2 and Appendix C; errata 5221 and 7865
  * (IPv6 pattern: addresses are written fully expanded, see agg.h); RFC
- * 1952 (gzip, erratum 5371); XML 1.0 section 2.2 (allowed characters).
+ * 9990 section 3.1.1, 3.1.6 and Appendix A; XML 1.0 section 2.2
+ * (allowed characters).
  *
- * Ownership: the report owns the writer, the zlib stream and the output
- * until xml_end hands the bytes over.  Thread safety: one report per
+ * Ownership: the report owns the writer and the sink (which holds the
+ * output until xml_end hands the bytes over).  Thread safety: one report per
  * thread.
  */
 #include "reporter/xml.h"
@@ -32,76 +45,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "common/buf.h"
 #include "common/xalloc.h"
+#include "reporter/xml_sink.h"
+#include "reporter/xml_text.h"
 
 /* XC - a C string as libxml2 text (BAD_CAST would drop const) */
 #define XC(s) ((const xmlChar *)(s))
 
-/* XML_CHUNK - zlib output produced per deflate() call */
-#define XML_CHUNK 16384
+/* XML_NS_9990 - the RFC 9990 namespace (section 6) */
+#define XML_NS_9990 "urn:ietf:params:xml:ns:dmarc-2.0"
 
 /* one report being written */
 struct xml_report {
-    xmlTextWriterPtr w; /* the libxml2 writer; NULL once closed */
-    bool is_gzip;       /* output compressed */
-    bool has_zs;        /* zs was initialised */
-    bool is_failed;     /* output failed: the report is unusable */
-    z_stream zs;        /* the gzip stream */
-    struct buf out;     /* bytes produced, bounded by max_out */
-    struct buf text;    /* scratch: a string after UTF-8 repair */
-    size_t rows;        /* records written */
+    xmlTextWriterPtr w;    /* the libxml2 writer; NULL once closed */
+    bool is_failed;        /* output failed: the report is unusable */
+    bool is_9990;          /* RFC 9990 format, else RFC 7489 */
+    struct xml_sink *sink; /* where the bytes go (gzip or plain) */
+    struct buf text;       /* scratch: a string after UTF-8 repair */
+    size_t rows;           /* records written */
 };
-
-/* sink_deflate - push len bytes (flush mode) through zlib into x->out */
-static int
-sink_deflate(struct xml_report *x, const char *p, size_t len, int flush)
-{
-    unsigned char chunk[XML_CHUNK];
-    int zrc;
-
-    x->zs.next_in = (unsigned char *)(uintptr_t)p; /* zlib: not written */
-    x->zs.avail_in = (uInt)len;
-    do {
-        x->zs.next_out = chunk;
-        x->zs.avail_out = sizeof(chunk);
-        zrc = deflate(&x->zs, flush);
-        if (zrc == Z_STREAM_ERROR)
-            return -1;
-        if (buf_append(&x->out, chunk, sizeof(chunk) - x->zs.avail_out) < 0)
-            return -1;
-    } while (x->zs.avail_out == 0 ||
-             (flush == Z_FINISH && zrc != Z_STREAM_END));
-    return 0;
-}
-
-/* sink_write - libxml2 output callback: bytes of the document */
-static int
-sink_write(void *ctx, const char *p, int len)
-{
-    struct xml_report *x = ctx;
-
-    if (len < 0 || x->is_failed)
-        return -1;
-    if (x->is_gzip ? sink_deflate(x, p, (size_t)len, Z_NO_FLUSH) < 0
-                   : buf_append(&x->out, p, (size_t)len) < 0) {
-        x->is_failed = true;
-        return -1;
-    }
-    return len;
-}
-
-/* sink_close - libxml2 close callback: the stream is finished in xml_end */
-static int
-sink_close(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
 
 /* libxml_error - libxml2's generic error handler: its messages (such as
  * "I/O error" when the output limit is reached) go to the debug log; the
@@ -119,44 +85,6 @@ static void LOG_FMT(2, 3) libxml_error(void *ctx, const char *fmt, ...)
     log_debug("xml: libxml2: %s", line);
 }
 
-/* utf8_len - length of the valid UTF-8 sequence at p (RFC 3629 section 4),
- * or 0 when it is invalid (overlong, surrogate, above U+10FFFF, cut) */
-static size_t
-utf8_len(const unsigned char *p, size_t left)
-{
-    size_t n;
-    unsigned lo = 0x80;
-    unsigned hi = 0xbf;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    if (p[0] == 0xe0)
-        lo = 0xa0;
-    else if (p[0] == 0xed)
-        hi = 0x9f;
-    else if (p[0] == 0xf0)
-        lo = 0x90;
-    else if (p[0] == 0xf4)
-        hi = 0x8f;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++) {
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    }
-    return n;
-}
-
 /* is_plain - s is printable ASCII only (the usual case: domain names,
  * addresses, numbers), valid XML character data as it is */
 static bool
@@ -169,37 +97,16 @@ is_plain(const char *s)
     return true;
 }
 
-/* clean_text - s as XML 1.0 character data (s itself when it is plain,
- * else a copy in x->text): invalid UTF-8 and control characters other
- * than TAB, LF and CR become '?' (section 2.2) */
+/* clean_text - s as XML 1.0 character data: s itself when it is plain
+ * (the usual case, checked here without a call), else a repaired copy in
+ * x->text (xml_text_repair) */
 static const char *
 clean_text(struct xml_report *x, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t left;
-
     if (is_plain(s))
         return s;
-    left = strlen(s);
-    buf_reset(&x->text);
-    while (left > 0) {
-        size_t n = utf8_len(p, left);
-        int rc;
-
-        if (n == 1 && (p[0] < 0x20 || p[0] == 0x7f) && p[0] != '\t' &&
-            p[0] != '\n' && p[0] != '\r')
-            n = 0;
-        if (n == 0) {
-            rc = buf_putc(&x->text, '?');
-            n = 1;
-        } else {
-            rc = buf_append(&x->text, p, n);
-        }
-        if (rc < 0)
-            log_panic("xml: text longer than XML_MAX_TEXT passed the check");
-        p += n;
-        left -= n;
-    }
+    if (xml_text_repair(s, &x->text) < 0)
+        log_panic("xml: text longer than XML_MAX_TEXT passed the check");
     return buf_cstr(&x->text);
 }
 
@@ -300,6 +207,96 @@ write_policy(struct xml_report *x, const struct agg_policy *p)
     end(x);
 }
 
+/* write_errors_9990 - RFC 9990's single <error>: the errors of m joined
+ * with "; " (x->text bounds them: the result must fit XML_MAX_TEXT) */
+static void
+write_errors_9990(struct xml_report *x, const struct agg_meta *m)
+{
+    struct buf joined;
+
+    if (m->error_count == 0)
+        return;
+    if (m->error_count == 1) {
+        elem(x, "error", m->errors[0]);
+        return;
+    }
+    buf_init(&joined, XML_MAX_TEXT);
+    for (size_t i = 0; i < m->error_count; i++) {
+        if ((i > 0 && buf_append(&joined, "; ", 2) < 0) ||
+            buf_append(&joined, m->errors[i], strlen(m->errors[i])) < 0) {
+            x->is_failed = true; /* refused, never cut (STYLE) */
+            break;
+        }
+    }
+    if (!x->is_failed)
+        elem(x, "error", buf_cstr(&joined));
+    buf_free(&joined);
+}
+
+/* write_meta_9990 - RFC 9990 <report_metadata> (xs:all; written in the
+ * order of Appendix A) with the generator of h */
+static void
+write_meta_9990(struct xml_report *x, const struct agg_head *h)
+{
+    const struct agg_meta *m = h->meta;
+
+    start(x, "report_metadata");
+    elem(x, "org_name", m->org_name);
+    elem(x, "email", m->email);
+    elem_opt(x, "extra_contact_info", m->extra_contact_info);
+    elem(x, "report_id", m->report_id);
+    start(x, "date_range");
+    elem_num(x, "begin", m->begin);
+    elem_num(x, "end", m->end);
+    end(x);
+    write_errors_9990(x, m);
+    elem_opt(x, "generator", h->generator);
+    end(x);
+}
+
+/* write_policy_9990 - RFC 9990 <policy_published>: no pct; tags not
+ * published carry their defaults (section 3.1.1.5); discovery_method only
+ * when the history recorded it */
+static void
+write_policy_9990(struct xml_report *x, const struct agg_policy *p)
+{
+    const char *disc = agg_discovery_str(p->discovery);
+
+    start(x, "policy_published");
+    elem(x, "domain", p->domain);
+    elem_token(x, "p", agg_disposition_str(p->p));
+    elem_token(x, "sp", agg_disposition_str(p->sp));
+    elem_token(x, "np", agg_disposition_str(p->np));
+    elem_token(x, "adkim", agg_alignment_str(p->adkim));
+    elem_token(x, "aspf", agg_alignment_str(p->aspf));
+    if (disc != NULL)
+        elem_token(x, "discovery_method", disc);
+    elem(x, "fo", p->fo != NULL && *p->fo != '\0' ? p->fo : "0");
+    elem_token(x, "testing", p->is_testing ? "y" : "n");
+    end(x);
+}
+
+/* write_head - <feedback>, <version>, metadata and policy in h's format */
+static void
+write_head(struct xml_report *x, const struct agg_head *h)
+{
+    if (!x->is_9990) {
+        start(x, "feedback");
+        elem(x, "version", XML_VERSION);
+        write_meta(x, h->meta);
+        write_policy(x, h->policy);
+        return;
+    }
+    /* a default namespace: every element below is in it (Appendix A,
+     * elementFormDefault qualified) */
+    if (xmlTextWriterStartElementNS(x->w, NULL, XC("feedback"),
+                                    XC(XML_NS_9990)) < 0)
+        x->is_failed = true;
+    elem(x, "version", XML_VERSION);
+    write_meta_9990(x, h);
+    write_policy_9990(x, h->policy);
+}
+
 /* text_fits - strings of the metadata and policy fit XML_MAX_TEXT */
 static bool
 text_fits(const char *s)
@@ -307,13 +304,16 @@ text_fits(const char *s)
     return s == NULL || strlen(s) <= XML_MAX_TEXT;
 }
 
-/* head_fits - every string of m and p fits XML_MAX_TEXT */
+/* head_fits - every string of h fits XML_MAX_TEXT */
 static bool
-head_fits(const struct agg_meta *m, const struct agg_policy *p)
+head_fits(const struct agg_head *h)
 {
+    const struct agg_meta *m = h->meta;
+    const struct agg_policy *p = h->policy;
+
     if (!text_fits(m->org_name) || !text_fits(m->email) ||
         !text_fits(m->extra_contact_info) || !text_fits(m->report_id) ||
-        !text_fits(p->domain) || !text_fits(p->fo))
+        !text_fits(p->domain) || !text_fits(p->fo) || !text_fits(h->generator))
         return false;
     for (size_t i = 0; i < m->error_count; i++) {
         if (!text_fits(m->errors[i]))
@@ -329,16 +329,11 @@ report_open(bool is_gzip, size_t max_out)
     struct xml_report *x = xcalloc(1, sizeof(*x));
     xmlOutputBufferPtr ob;
 
-    x->is_gzip = is_gzip;
-    buf_init(&x->out, max_out);
     buf_init(&x->text, XML_MAX_TEXT);
-    if (is_gzip) {
-        if (deflateInit2(&x->zs, Z_BEST_SPEED, Z_DEFLATED, 31, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
-            goto fail;
-        x->has_zs = true;
-    }
-    ob = xmlOutputBufferCreateIO(sink_write, sink_close, x, NULL);
+    x->sink = xml_sink_new(is_gzip, max_out);
+    if (x->sink == NULL)
+        goto fail;
+    ob = xml_sink_output(x->sink);
     if (ob == NULL)
         goto fail;
     x->w = xmlNewTextWriter(ob); /* takes ownership of ob */
@@ -356,11 +351,21 @@ struct xml_report *
 xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
           size_t max_out, const char **why)
 {
+    struct agg_head h = { m, p, AGG_FORMAT_RFC7489, NULL };
+
+    return xml_begin_head(&h, is_gzip, max_out, why);
+}
+
+struct xml_report *
+xml_begin_head(const struct agg_head *h, bool is_gzip, size_t max_out,
+               const char **why)
+{
     struct xml_report *x;
 
-    if (agg_meta_check(m, why) < 0 || agg_policy_check(p, why) < 0)
+    if (agg_meta_check(h->meta, why) < 0 ||
+        agg_policy_check(h->policy, why) < 0)
         return NULL;
-    if (!head_fits(m, p)) {
+    if (!head_fits(h)) {
         *why = "metadata string too long";
         return NULL;
     }
@@ -370,12 +375,10 @@ xml_begin(const struct agg_meta *m, const struct agg_policy *p, bool is_gzip,
         *why = "cannot set up the XML writer";
         return NULL;
     }
+    x->is_9990 = h->format == AGG_FORMAT_RFC9990;
     if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
         x->is_failed = true;
-    start(x, "feedback");
-    elem(x, "version", XML_VERSION);
-    write_meta(x, m);
-    write_policy(x, p);
+    write_head(x, h);
     if (x->is_failed) {
         *why = "XML output failed";
         xml_free(x);
@@ -422,6 +425,29 @@ envelope_from(const struct agg_row *r)
     return "";
 }
 
+/* write_reason - one <reason>; a type the format does not have is
+ * written as "other" with the type's word as comment when there is none
+ * (policy_test_mode in RFC 7489; forwarded, sampled_out in RFC 9990) */
+static void
+write_reason(struct xml_report *x, const struct agg_reason *rs)
+{
+    enum agg_reason_type t = rs->type;
+    const char *comment = rs->comment;
+    bool is_known =
+        x->is_9990 ? t != AGG_REASON_FORWARDED && t != AGG_REASON_SAMPLED_OUT
+                   : t != AGG_REASON_POLICY_TEST_MODE;
+
+    if (!is_known) {
+        if (comment == NULL || *comment == '\0')
+            comment = agg_reason_str(t);
+        t = AGG_REASON_OTHER;
+    }
+    start(x, "reason");
+    elem_token(x, "type", agg_reason_str(t));
+    elem_opt(x, "comment", comment);
+    end(x);
+}
+
 /* write_row - <row> with <policy_evaluated> in sequence order */
 static void
 write_row(struct xml_report *x, const struct agg_row *r, const char *ip)
@@ -433,12 +459,8 @@ write_row(struct xml_report *x, const struct agg_row *r, const char *ip)
     elem_token(x, "disposition", agg_disposition_str(r->disposition));
     elem_token(x, "dkim", agg_dmarc_result_str(r->dkim));
     elem_token(x, "spf", agg_dmarc_result_str(r->spf));
-    for (size_t i = 0; i < r->reason_count; i++) {
-        start(x, "reason");
-        elem_token(x, "type", agg_reason_str(r->reasons[i].type));
-        elem_opt(x, "comment", r->reasons[i].comment);
-        end(x);
-    }
+    for (size_t i = 0; i < r->reason_count; i++)
+        write_reason(x, &r->reasons[i]);
     end(x);
     end(x);
 }
@@ -464,8 +486,85 @@ write_auth(struct xml_report *x, const struct agg_row *r)
         start(x, "spf");
         elem(x, "domain", s->domain);
         elem_token(x, "scope", agg_spf_scope_str(s->scope));
+        /* Appendix C has no SPF "policy" (agg_spf_from_code: none) */
+        elem_token(x, "result",
+                   agg_spf_result_str(s->result == AGG_SPF_POLICY ? AGG_SPF_NONE
+                                                                  : s->result));
+        end(x);
+    }
+    end(x);
+}
+
+/* write_ids_9990 - RFC 9990 <identifiers>: envelope_from as it is, empty
+ * for the null sender (section 3.1.1.10) */
+static void
+write_ids_9990(struct xml_report *x, const struct agg_row *r)
+{
+    start(x, "identifiers");
+    elem(x, "header_from", r->header_from);
+    elem(x, "envelope_from", r->envelope_from != NULL ? r->envelope_from : "");
+    elem_opt(x, "envelope_to", r->envelope_to);
+    end(x);
+}
+
+/* spf_9990 - the one SPF result RFC 9990 reports: the mfrom one, else the
+ * first (the HELO check of a null sender) */
+static const struct agg_spf *
+spf_9990(const struct agg_row *r)
+{
+    for (size_t i = 0; i < r->spf_count; i++) {
+        if (r->spf_results[i].scope == AGG_SCOPE_MFROM)
+            return &r->spf_results[i];
+    }
+    return r->spf_count > 0 ? &r->spf_results[0] : NULL;
+}
+
+/* write_auth_9990 - RFC 9990 <auth_results>: every DKIM result with its
+ * selector (required, empty when unknown), then at most one SPF result,
+ * its scope only when mfrom (the one scope RFC 9990 has) */
+static void
+write_auth_9990(struct xml_report *x, const struct agg_row *r)
+{
+    const struct agg_spf *s = spf_9990(r);
+
+    start(x, "auth_results");
+    for (size_t i = 0; i < r->dkim_count; i++) {
+        const struct agg_dkim *d = &r->dkim_results[i];
+
+        start(x, "dkim");
+        elem(x, "domain", d->domain);
+        elem(x, "selector", d->selector != NULL ? d->selector : "");
+        elem_token(x, "result", agg_dkim_result_str(d->result));
+        elem_opt(x, "human_result", d->human_result);
+        end(x);
+    }
+    if (s != NULL) {
+        start(x, "spf");
+        elem(x, "domain", s->domain);
+        if (s->scope == AGG_SCOPE_MFROM)
+            elem_token(x, "scope", agg_spf_scope_str(s->scope));
         elem_token(x, "result", agg_spf_result_str(s->result));
         end(x);
+    }
+    end(x);
+}
+
+/* write_record - one <record> in the report's format */
+static void
+write_record(struct xml_report *x, const struct agg_row *r, const char *ip)
+{
+    start(x, "record");
+    write_row(x, r, ip);
+    if (x->is_9990) {
+        write_ids_9990(x, r);
+        write_auth_9990(x, r);
+    } else {
+        start(x, "identifiers");
+        elem_opt(x, "envelope_to", r->envelope_to);
+        elem(x, "envelope_from", envelope_from(r));
+        elem(x, "header_from", r->header_from);
+        end(x);
+        write_auth(x, r);
     }
     end(x);
 }
@@ -487,15 +586,7 @@ xml_row(struct xml_report *x, const struct agg_row *r, const char **why)
     }
     if (agg_ip_format(r->source_ip, ip, sizeof(ip)) < 0)
         log_panic("xml: source_ip passed agg_row_check but not formatting");
-    start(x, "record");
-    write_row(x, r, ip);
-    start(x, "identifiers");
-    elem_opt(x, "envelope_to", r->envelope_to);
-    elem(x, "envelope_from", envelope_from(r));
-    elem(x, "header_from", r->header_from);
-    end(x);
-    write_auth(x, r);
-    end(x);
+    write_record(x, r, ip);
     if (x->is_failed) {
         *why = "XML output failed (report too large?)";
         return XML_ERR;
@@ -521,14 +612,10 @@ xml_end(struct xml_report *x, char **out, size_t *out_len, const char **why)
         x->is_failed = true;
     xmlFreeTextWriter(x->w); /* closes the output buffer */
     x->w = NULL;
-    if (!x->is_failed && x->is_gzip && sink_deflate(x, NULL, 0, Z_FINISH) < 0)
-        x->is_failed = true;
-    if (x->is_failed) {
+    if (x->is_failed || xml_sink_finish(x->sink, out, out_len) < 0) {
         *why = "XML output failed (report too large?)";
         return -1;
     }
-    *out_len = x->out.len;
-    *out = buf_steal(&x->out);
     return 0;
 }
 
@@ -539,9 +626,7 @@ xml_free(struct xml_report *x)
         return;
     if (x->w != NULL)
         xmlFreeTextWriter(x->w);
-    if (x->has_zs)
-        (void)deflateEnd(&x->zs); /* Z_DATA_ERROR when unfinished: fine */
-    buf_free(&x->out);
+    xml_sink_free(x->sink);
     buf_free(&x->text);
     free(x);
 }

@@ -1,5 +1,6 @@
 /*
- * xml - write one RFC 7489 Appendix C aggregate report, row by row.
+ * xml - write one RFC 7489 Appendix C or RFC 9990 aggregate report, row by
+ * row.
  *
  * xml_begin() writes the XML declaration (UTF-8), <feedback>, <version>,
  * <report_metadata> and <policy_published>; xml_row() writes one <record>;
@@ -49,13 +50,28 @@ struct xml_report *xml_begin(const struct agg_meta *m,
                              const struct agg_policy *p, bool is_gzip,
                              size_t max_out, const char **why);
 
+/* xml_begin_head - as xml_begin for the metadata and policy of h (all
+ * borrowed for the call only), in h->format: AGG_FORMAT_RFC7489 writes
+ * exactly what xml_begin writes; AGG_FORMAT_RFC9990 writes RFC 9990
+ * Appendix A (namespace urn:ietf:params:xml:ns:dmarc-2.0, np, testing,
+ * discovery_method when known, h->generator when set, no pct, one
+ * <error> joining several with "; ").  The rows that follow are written
+ * in the same format (see xml_row). */
+struct xml_report *xml_begin_head(const struct agg_head *h, bool is_gzip,
+                                  size_t max_out, const char **why);
+
 /* xml_row - write r (borrowed for the call) as one <record>.  Strings are
  * written as UTF-8: an invalid byte or a control character other than
  * TAB, LF and CR becomes '?' (XML 1.0 cannot carry them).  A null sender
  * (envelope_from NULL or "") is written as the domain of the first SPF
  * result with scope helo, else as an empty element: Appendix C requires
  * <envelope_from> (minOccurs 1) and xs:string allows it empty (RFC 9990
- * section 3.1.1.8 writes the null sender that way too).  Returns XML_OK,
+ * section 3.1.1.8 writes the null sender that way too).  In an RFC 9990
+ * report the null sender is always an empty <envelope_from>, every DKIM
+ * result has a <selector> (empty when unknown), only one SPF result is
+ * written (the mfrom one, else the first, without scope), and reasons
+ * RFC 9990 dropped (forwarded, sampled_out) become "other"; in an RFC
+ * 7489 report policy_test_mode becomes "other".  Returns XML_OK,
  * XML_BADINPUT with *why (nothing written; the report stays usable) or
  * XML_ERR with *why. */
 enum xml_status xml_row(struct xml_report *x, const struct agg_row *r,

@@ -1,12 +1,13 @@
 /*
  * testxml - test helpers: schema validation and gunzip.
  *
- * STANDARDS: RFC 7489 Appendix C; RFC 1952.
- * Thread safety: none; the compiled schema is cached for the process.
+ * STANDARDS: RFC 7489 Appendix C; RFC 9990 Appendix A; RFC 1952.
+ * Thread safety: none; the compiled schemas are cached for the process.
  */
 #include "tests/lib/testxml.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,9 @@
 /* TESTXML_MAX - largest schema or decompressed report read by the tests */
 #define TESTXML_MAX ((size_t)64 * 1024 * 1024)
 
-/* the compiled schema, loaded on first use */
+/* the compiled schemas, loaded on first use */
 static xmlSchemaPtr schema;
+static xmlSchemaPtr schema9990;
 /* the first error message of the current validation */
 static char first_error[512];
 
@@ -77,29 +79,47 @@ strip_target_ns(struct buf *b)
     b->len = strlen(b->data);
 }
 
-/* load_schema - compile the test copy of the schema once */
+/* compile - the schema in file rel, its targetNamespace removed when
+ * is_strip; NULL when it does not load */
 static xmlSchemaPtr
-load_schema(void)
+compile(const char *rel, bool is_strip)
 {
     struct buf b;
     xmlSchemaParserCtxtPtr pc;
+    xmlSchemaPtr s = NULL;
 
-    if (schema != NULL)
-        return schema;
     buf_init(&b, TESTXML_MAX);
-    if (read_file(testxml_path("tests/data/xsd/rfc7489-appendix-c.xsd"), &b) <
-        0) {
+    if (read_file(testxml_path(rel), &b) < 0) {
         buf_free(&b);
         return NULL;
     }
-    strip_target_ns(&b);
+    if (is_strip)
+        strip_target_ns(&b);
     pc = xmlSchemaNewMemParserCtxt(b.data, (int)b.len);
     if (pc != NULL) {
-        schema = xmlSchemaParse(pc);
+        s = xmlSchemaParse(pc);
         xmlSchemaFreeParserCtxt(pc);
     }
     buf_free(&b);
+    return s;
+}
+
+/* load_schema - compile the test copy of the RFC 7489 schema once */
+static xmlSchemaPtr
+load_schema(void)
+{
+    if (schema == NULL)
+        schema = compile("tests/data/xsd/rfc7489-appendix-c.xsd", true);
     return schema;
+}
+
+/* load_schema9990 - compile the RFC 9990 schema once, as it is */
+static xmlSchemaPtr
+load_schema9990(void)
+{
+    if (schema9990 == NULL)
+        schema9990 = compile("tests/data/xsd/rfc9990-aggregate.xsd", false);
+    return schema9990;
 }
 
 /* on_error - keep the first structured error message */
@@ -112,10 +132,11 @@ on_error(void *ctx, xmlErrorPtr e)
                        e->message);
 }
 
-int
-testxml_validate(const char *doc, size_t len, char *err, size_t err_size)
+/* validate - doc against s (NULL: the schema did not load) */
+static int
+validate(xmlSchemaPtr s, const char *doc, size_t len, char *err,
+         size_t err_size)
 {
-    xmlSchemaPtr s = load_schema();
     xmlSchemaValidCtxtPtr vc;
     xmlDocPtr d;
     int rc = -1;
@@ -139,6 +160,18 @@ testxml_validate(const char *doc, size_t len, char *err, size_t err_size)
     xmlFreeDoc(d);
     (void)snprintf(err, err_size, "%s", first_error);
     return rc;
+}
+
+int
+testxml_validate(const char *doc, size_t len, char *err, size_t err_size)
+{
+    return validate(load_schema(), doc, len, err, err_size);
+}
+
+int
+testxml_validate9990(const char *doc, size_t len, char *err, size_t err_size)
+{
+    return validate(load_schema9990(), doc, len, err, err_size);
 }
 
 char *

@@ -1,6 +1,10 @@
 /*
  * testxml - test helpers: validate a report against the RFC 7489
- * Appendix C schema, and gunzip a buffer.
+ * Appendix C schema or the RFC 9990 schema, and gunzip a buffer.
+ *
+ * The RFC 9990 schema is tests/data/xsd/rfc9990-aggregate.xsd (a copy of
+ * the draft -32 schema, origin in its header), loaded as it is: it
+ * compiles and validates only documents in its namespace.
  *
  * The schema is tests/data/xsd/rfc7489-appendix-c.xsd (the reference copy,
  * origin in its header), loaded with its targetNamespace attribute removed
@@ -17,6 +21,11 @@
 /* testxml_validate - 0 when the len bytes of XML at doc are valid against
  * the schema; -1 otherwise, with the first error message in err. */
 int testxml_validate(const char *doc, size_t len, char *err, size_t err_size);
+
+/* testxml_validate9990 - as testxml_validate against the RFC 9990
+ * schema. */
+int testxml_validate9990(const char *doc, size_t len, char *err,
+                         size_t err_size);
 
 /* testxml_gunzip - decompress a gzip buffer; the result (NUL-terminated,
  * caller frees with free()) or NULL when the data is not valid gzip. */

@@ -183,6 +183,32 @@ test_report_mail(void **state)
     buf_free(&out);
 }
 
+/* test_report_mail_9990 - an RFC 9990 report's mail names RFC 9990 in
+ * its text part and is otherwise the RFC 7489 mail: same Subject, same
+ * attachment name */
+static void
+test_report_mail_9990(void **state)
+{
+    struct mail_report m = report();
+    struct buf a;
+    struct buf b;
+    const char *why = NULL;
+
+    (void)state;
+    buf_init(&a, 1u << 20);
+    buf_init(&b, 1u << 20);
+    assert_int_equal(mail_build_report(&m, &a, &why), 0);
+    assert_int_equal(mail_build_report_as(&m, AGG_FORMAT_RFC9990, &b, &why), 0);
+    assert_non_null(strstr(a.data, "aggregate report (RFC 7489) from"));
+    assert_null(strstr(a.data, "RFC 9990"));
+    assert_non_null(strstr(b.data, "aggregate report (RFC 9990) from"));
+    assert_non_null(strstr(b.data, "<1764633600abcdefghijklm>"));
+    assert_non_null(strstr(b.data, "1764633600abcdefghijklm.xml.gz\""));
+    assert_crlf(b.data, b.len);
+    buf_free(&a);
+    buf_free(&b);
+}
+
 /* test_long_attachment - 76-character base64 lines */
 static void
 test_long_attachment(void **state)
@@ -332,6 +358,7 @@ main(void)
         cmocka_unit_test(test_date),
         cmocka_unit_test(test_message_id),
         cmocka_unit_test(test_report_mail),
+        cmocka_unit_test(test_report_mail_9990),
         cmocka_unit_test(test_long_attachment),
         cmocka_unit_test(test_injection),
         cmocka_unit_test(test_error_report),

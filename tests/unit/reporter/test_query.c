@@ -234,6 +234,112 @@ test_report(void **state)
     query_free(q);
 }
 
+/* test_report_9990 - the same period as an RFC 9990 report: np (absent:
+ * sp's value), testing and discovery_method from the last message,
+ * override types mapped to RFC 9990's, an empty envelope_from for the
+ * null sender; valid against the RFC 9990 schema */
+static void
+test_report_9990(void **state)
+{
+    struct query *q;
+    struct query_policy pol;
+    struct period p = { DAY0, DAY0 + 86400 };
+    struct agg_meta m = { "Receiver", "dmarc@receiver.example",
+                          NULL,       "1764633600abc",
+                          DAY0,       DAY0 + 86400,
+                          NULL,       0 };
+    struct agg_head h = { &m, NULL, AGG_FORMAT_RFC9990, "dmarcsuite test" };
+    struct report_rows src;
+    struct report rep;
+    const char *why = NULL;
+    char err[256];
+    char *xml;
+    size_t len;
+
+    need_db(state);
+    q = query_new(*state, &why);
+    assert_non_null(q);
+    assert_int_equal(query_policy(q, 1, &p, &pol), 0);
+    assert_int_equal(pol.pol.np, AGG_DISP_QUARANTINE);
+    assert_false(pol.pol.is_testing);
+    assert_int_equal(pol.pol.discovery, AGG_DISCOVERY_PSL);
+    h.policy = &pol.pol;
+    query_set_format(q, AGG_FORMAT_RFC9990, pol.pol.is_testing);
+    assert_int_equal(query_rows_start(q, 1, &p), 0);
+    src = (struct report_rows){ query_row_next, q };
+    assert_int_equal(
+        report_build_head(&h, "receiver.example", &src, &rep, &why), 0);
+    assert_int_equal(rep.rows, 4);
+    xml = testxml_gunzip(rep.gz, rep.gz_len, &len);
+    assert_non_null(xml);
+    if (testxml_validate9990(xml, len, err, sizeof(err)) != 0)
+        fail_msg("RFC 9990 schema: %s\n%s", err, xml);
+    assert_non_null(strstr(xml, "<np>quarantine</np>"));
+    assert_non_null(strstr(xml, "<discovery_method>psl</discovery_method>"));
+    assert_non_null(strstr(xml, "<testing>n</testing>"));
+    assert_null(strstr(xml, "<pct>"));
+    assert_non_null(strstr(xml, "<type>other</type><comment>forwarded "));
+    assert_non_null(strstr(xml, "<type>policy_test_mode</type>"
+                                "<comment>x</comment>"));
+    assert_non_null(strstr(xml, "<header_from>sub.example.org</header_from>"
+                                "<envelope_from></envelope_from>"));
+    free(xml);
+    report_free(&rep);
+    query_policy_free(&pol);
+    query_free(q);
+}
+
+/* second_reasons - the reasons of the second group (2001:db8::1 x2, a
+ * quarantine policy not enforced) read in format f */
+static void
+second_reasons(struct query *q, enum agg_format f, bool is_testing, char *out,
+               size_t out_size)
+{
+    struct period p = { DAY0, DAY0 + 86400 };
+    struct agg_row r;
+
+    query_set_format(q, f, is_testing);
+    assert_int_equal(query_rows_start(q, 1, &p), 0);
+    agg_row_init(&r);
+    assert_int_equal(query_row_next(q, &r), 1);
+    agg_row_reset(&r);
+    assert_int_equal(query_row_next(q, &r), 1);
+    assert_string_equal(r.source_ip, "2001:db8::1");
+    reasons_of(&r, out, out_size);
+    agg_row_free(&r);
+}
+
+/* test_testing - with t=y an RFC 9990 report gives the policy not
+ * enforced the reason policy_test_mode; an RFC 7489 one keeps
+ * local_policy */
+static void
+test_testing(void **state)
+{
+    struct query *q;
+    struct query_policy pol;
+    struct period p = { DAY0, DAY0 + 86400 };
+    const char *why = NULL;
+    char reasons[256];
+
+    need_db(state);
+    assert_int_equal(
+        sqlite3_exec(*state, "UPDATE requests SET t = 1", NULL, NULL, NULL),
+        SQLITE_OK);
+    q = query_new(*state, &why);
+    assert_non_null(q);
+    assert_int_equal(query_policy(q, 1, &p, &pol), 0);
+    assert_true(pol.pol.is_testing);
+    second_reasons(q, AGG_FORMAT_RFC9990, pol.pol.is_testing, reasons,
+                   sizeof(reasons));
+    assert_string_equal(reasons, "policy_test_mode:policy published with t=y|");
+    second_reasons(q, AGG_FORMAT_RFC7489, pol.pol.is_testing, reasons,
+                   sizeof(reasons));
+    assert_string_equal(reasons,
+                        "local_policy:policy not enforced by the receiver|");
+    query_policy_free(&pol);
+    query_free(q);
+}
+
 int
 main(void)
 {
@@ -251,6 +357,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rows, testdb_setup,
                                         testdb_teardown),
         cmocka_unit_test_setup_teardown(test_report, testdb_setup,
+                                        testdb_teardown),
+        cmocka_unit_test_setup_teardown(test_report_9990, testdb_setup,
+                                        testdb_teardown),
+        cmocka_unit_test_setup_teardown(test_testing, testdb_setup,
                                         testdb_teardown),
     };
 
