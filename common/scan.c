@@ -58,6 +58,12 @@ scan_char(struct scan *sc, char c)
     return 0;
 }
 
+bool
+scan_opt_char(struct scan *sc, char c)
+{
+    return scan_char(sc, c) == 0;
+}
+
 int
 scan_char_case(struct scan *sc, char c)
 {

@@ -43,6 +43,10 @@ char scan_peek(const struct scan *sc);
 /* scan_char - consume c if it is next: 0, else -1. */
 int scan_char(struct scan *sc, char c) WARN_UNUSED;
 
+/* scan_opt_char - consume c if it is next; true when it was (for an
+ * optional separator, where its absence is no error). */
+bool scan_opt_char(struct scan *sc, char c);
+
 /* scan_char_case - consume c ignoring ASCII case: 0, else -1. */
 int scan_char_case(struct scan *sc, char c) WARN_UNUSED;
 

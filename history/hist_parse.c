@@ -40,14 +40,6 @@ struct hist_parser {
     size_t n_unknown;                                       /* used slots */
 };
 
-/* eat - consume c if it is next (an optional separator) */
-static void
-eat(struct scan *sc, char c)
-{
-    if (scan_peek(sc) == c && !scan_eof(sc))
-        sc->p++;
-}
-
 /* keys that occur once in every writer's records: a repeat means the
  * record ran into the next one (its job line was lost) */
 static const bool is_single[HIST_F_COUNT] = {
@@ -206,7 +198,7 @@ hist_parse_record(struct hist_parser *ps, struct str rec, uint64_t first_line,
             ps->stats.warnings++;
             c.err.why = NULL;
         }
-        eat(&sc, '\n'); /* absent on the last line */
+        (void)scan_opt_char(&sc, '\n'); /* absent on the last line */
         c.line++;
     }
     if (c.err.why == NULL)

@@ -116,14 +116,6 @@ is_ip(struct str v)
            inet_pton(AF_INET6, tmp, addr) == 1;
 }
 
-/* eat - consume c if it is next (an optional separator) */
-static void
-eat(struct scan *sc, char c)
-{
-    if (scan_peek(sc) == c && !scan_eof(sc))
-        sc->p++;
-}
-
 /* has_space - v contains SP */
 static bool
 has_space(struct str v)
@@ -325,7 +317,7 @@ f_arc_policy(struct hist_value_ctx *c, enum hist_field f, struct str v)
         hist_value_warn(c, f, v, "no json part, ARC data ignored");
         return 0;
     }
-    eat(&sc, ':'); /* absent in Exim's form */
+    (void)scan_opt_char(&sc, ':'); /* absent in Exim's form */
     arc_json(c, v, scan_rest(&sc));
     return 0;
 }
@@ -367,7 +359,7 @@ f_fo(struct hist_value_ctx *c, enum hist_field f, struct str v)
         size_t i;
 
         (void)scan_until(&sc, ':', &t);
-        eat(&sc, ':'); /* absent after the last option */
+        (void)scan_opt_char(&sc, ':'); /* absent after the last option */
         for (i = 0; i < 4 && !str_eq(t, str_cstr(opts[i])); i++)
             ;
         if (i == 4) {
@@ -423,7 +415,7 @@ f_override(struct hist_value_ctx *c, enum hist_field f, struct str v)
     enum hist_override_type t;
 
     (void)scan_until(&sc, ' ', &name);
-    eat(&sc, ' '); /* absent without a comment */
+    (void)scan_opt_char(&sc, ' '); /* absent without a comment */
     if (hist_override_lookup(name, &t) < 0) {
         hist_value_warn(c, f, v, "unknown override type, stored as other");
         t = HIST_OVR_OTHER;

@@ -33,6 +33,13 @@ test_char_and_lit(void **state)
     assert_true(scan_eof(&sc));
     assert_int_equal(scan_peek(&sc), '\0');
     assert_int_equal(scan_char(&sc, ';'), -1);
+    assert_false(scan_opt_char(&sc, '\0')); /* the end is no '\0' byte */
+    sc = scan_init(STR_LIT("a:b"));
+    assert_false(scan_opt_char(&sc, ':'));
+    assert_int_equal(scan_left(&sc), 3);
+    assert_int_equal(scan_char(&sc, 'a'), 0);
+    assert_true(scan_opt_char(&sc, ':'));
+    assert_int_equal(scan_peek(&sc), 'b');
 }
 
 /* test_span - spans of a class, empty and non-empty */
