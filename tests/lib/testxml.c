@@ -174,6 +174,21 @@ testxml_validate9990(const char *doc, size_t len, char *err, size_t err_size)
     return validate(load_schema9990(), doc, len, err, err_size);
 }
 
+const char *
+testxml_order(const char *doc, const char *const *list)
+{
+    const char *at = doc;
+
+    for (size_t i = 0; list[i] != NULL; i++) {
+        const char *p = strstr(at, list[i]);
+
+        if (p == NULL)
+            return list[i];
+        at = p + strlen(list[i]);
+    }
+    return NULL;
+}
+
 char *
 testxml_gunzip(const char *gz, size_t gz_len, size_t *out_len)
 {

@@ -1,6 +1,7 @@
 /*
  * testxml - test helpers: validate a report against the RFC 7489
- * Appendix C schema or the RFC 9990 schema, and gunzip a buffer.
+ * Appendix C schema or the RFC 9990 schema, check the order of strings
+ * in a document, and gunzip a buffer.
  *
  * The RFC 9990 schema is tests/data/xsd/rfc9990-aggregate.xsd (a copy of
  * the draft -32 schema, origin in its header), loaded as it is: it
@@ -30,6 +31,10 @@ int testxml_validate9990(const char *doc, size_t len, char *err,
 /* testxml_gunzip - decompress a gzip buffer; the result (NUL-terminated,
  * caller frees with free()) or NULL when the data is not valid gzip. */
 char *testxml_gunzip(const char *gz, size_t gz_len, size_t *out_len);
+
+/* testxml_order - NULL when the strings of list (NULL-terminated) occur
+ * in doc in this order; else the first one missing or out of order. */
+const char *testxml_order(const char *doc, const char *const *list);
 
 /* testxml_path - TOP/rel, TOP from the environment (tests/run.sh) or ".";
  * a static buffer. */

@@ -91,17 +91,10 @@ run_report(const struct agg_meta *m, const struct agg_row *r, size_t n,
 static void
 assert_order(const char *doc, const char *const *list)
 {
-    const char *at = doc;
+    const char *miss = testxml_order(doc, list);
 
-    for (size_t i = 0; list[i] != NULL; i++) {
-        const char *p = strstr(at, list[i]);
-
-        if (p == NULL) {
-            fail_msg("missing or out of order: %s", list[i]);
-            return;
-        }
-        at = p + strlen(list[i]);
-    }
+    if (miss != NULL)
+        fail_msg("missing or out of order: %s", miss);
 }
 
 /* test_basic - a gzip report: valid, complete, in schema order */
