@@ -12,6 +12,7 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 . "$TOP/tests/lib/tap.sh"
+. "$TOP/tests/lib/reports.sh"
 . "$TOP/tests/lib/nsd.sh"
 B="$TOP/$BUILD"
 
@@ -51,15 +52,8 @@ CONF
 tap_is "$?" 0 "dmarc-reports with ReportFormat rfc9990 exits 0"
 
 # ground truth: messages per policy domain with a DMARC record
-awk '$1 == "msg" && $3 != 14 { n[$2] += $5 }
-     END { for (d in n) print d, n[d] }' "$dir/truth.txt" | sort >"$dir/want"
-for f in "$dir"/out/*.xml.gz; do
-    gzip -dc "$f" >"$dir/r.xml"
-    d=$(sed -n 's|.*<policy_published><domain>\([^<]*\)</domain>.*|\1|p' "$dir/r.xml")
-    n=$(grep -o '<count>[0-9]*</count>' "$dir/r.xml" | tr -dc '0-9\n' |
-        paste -sd+ - | bc)
-    echo "$d $n"
-done | sort >"$dir/got"
+rp_want "$dir/truth.txt" >"$dir/want"
+rp_got "$dir/out" >"$dir/got"
 tap_check "report counts equal the generator's, domain by domain" \
     diff "$dir/want" "$dir/got"
 

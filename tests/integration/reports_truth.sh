@@ -9,6 +9,7 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 . "$TOP/tests/lib/tap.sh"
+. "$TOP/tests/lib/reports.sh"
 . "$TOP/tests/lib/nsd.sh"
 B="$TOP/$BUILD"
 
@@ -45,17 +46,9 @@ CONF
     2>"$dir/log"
 tap_is "$?" 0 "dmarc-reports --outdir exits 0"
 
-# ground truth: messages per policy domain with a DMARC record (policy
-# codes 15-18; 14 means no record, which nobody asked reports for)
-awk '$1 == "msg" && $3 != 14 { n[$2] += $5 }
-     END { for (d in n) print d, n[d] }' "$dir/truth.txt" | sort >"$dir/want"
-for f in "$dir"/out/*.xml.gz; do
-    gzip -dc "$f" >"$dir/r.xml"
-    d=$(sed -n 's|.*<policy_published><domain>\([^<]*\)</domain>.*|\1|p' "$dir/r.xml")
-    n=$(grep -o '<count>[0-9]*</count>' "$dir/r.xml" | tr -dc '0-9\n' |
-        paste -sd+ - | bc)
-    echo "$d $n"
-done | sort >"$dir/got"
+# ground truth: messages per policy domain with a DMARC record
+rp_want "$dir/truth.txt" >"$dir/want"
+rp_got "$dir/out" >"$dir/got"
 tap_check "report counts equal the generator's, domain by domain" \
     diff "$dir/want" "$dir/got"
 tap_is "$(wc -l <"$dir/got" | tr -d ' ')" \
