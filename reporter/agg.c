@@ -183,12 +183,10 @@ auth_check(const struct agg_row *r, const char **why)
 }
 
 int
-agg_row_check(const struct agg_row *r, const char **why)
+agg_row_check(const struct agg_row *r, char ip[AGG_IP_SIZE], const char **why)
 {
-    char ip[AGG_IP_SIZE];
-
     if (r->source_ip == NULL ||
-        agg_ip_format(r->source_ip, ip, sizeof(ip)) < 0) {
+        agg_ip_format(r->source_ip, ip, AGG_IP_SIZE) < 0) {
         *why = "source_ip is not an IP address";
         return -1;
     }

@@ -222,10 +222,12 @@ int agg_meta_check(const struct agg_meta *m, const char **why) WARN_UNUSED;
 /* agg_policy_check - 0 when the policy can be written, else -1 with *why. */
 int agg_policy_check(const struct agg_policy *p, const char **why) WARN_UNUSED;
 
-/* agg_row_check - 0 when the row can be written, else -1 with *why: a
+/* agg_row_check - 0 when the row can be written, with its source IP as
+ * the report writes it (agg_ip_format) in ip; else -1 with *why: a
  * missing header_from, a count of 0, no SPF result, a source IP that is
  * not an address, an empty DKIM or SPF domain. */
-int agg_row_check(const struct agg_row *r, const char **why) WARN_UNUSED;
+int agg_row_check(const struct agg_row *r, char ip[AGG_IP_SIZE],
+                  const char **why) WARN_UNUSED;
 
 /* agg_ip_format - the source IP as the report writes it: IPv4 in dotted
  * quad; IPv6 fully expanded (eight groups of four lower-case hex digits)

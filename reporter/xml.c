@@ -127,7 +127,7 @@ elem_opt(struct xml_report *x, const char *name, const char *text)
 }
 
 /* elem_token - write <name>token</name> where token is one of our own
- * names (agg_*_str), digits or an address agg_ip_format wrote: never
+ * names (agg_*_str), digits or an address agg_row_check wrote: never
  * data from the database, so there is nothing to escape and the writer
  * takes it as it is (its escaping copy costs a tenth of the writer's
  * time in BENCH=reports) */
@@ -578,14 +578,12 @@ xml_row(struct xml_report *x, const struct agg_row *r, const char **why)
         *why = "XML output failed earlier";
         return XML_ERR;
     }
-    if (agg_row_check(r, why) < 0)
+    if (agg_row_check(r, ip, why) < 0)
         return XML_BADINPUT;
     if (!row_fits(r)) {
         *why = "row string too long";
         return XML_BADINPUT;
     }
-    if (agg_ip_format(r->source_ip, ip, sizeof(ip)) < 0)
-        log_panic("xml: source_ip passed agg_row_check but not formatting");
     write_record(x, r, ip);
     if (x->is_failed) {
         *why = "XML output failed (report too large?)";

@@ -232,15 +232,17 @@ test_row_check(void **state)
 {
     struct agg_row r;
     const char *why = NULL;
+    char ip[AGG_IP_SIZE];
 
     (void)state;
     agg_row_init(&r);
     full_row(&r);
-    assert_int_equal(agg_row_check(&r, &why), 0);
+    assert_int_equal(agg_row_check(&r, ip, &why), 0);
+    assert_string_equal(ip, "192.0.2.1");
     for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
         full_row(&r);
         break_row(&r, bad_rows[i].what);
-        assert_int_equal(agg_row_check(&r, &why), -1);
+        assert_int_equal(agg_row_check(&r, ip, &why), -1);
         assert_string_equal(why, bad_rows[i].why);
     }
     agg_row_free(&r);
